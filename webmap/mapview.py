@@ -1,0 +1,186 @@
+"""Build the folium map (basemap, occupied areas, cities, layer control) from the atlas."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import xyzservices
+from branca.element import MacroElement
+from folium.utilities import JsCode
+from jinja2 import Template
+
+from webmap.assets import use_vendored_assets
+from webmap.atlas import Atlas
+from webmap.styles import BLOC_STYLES, client_styles
+
+CENTRE = (54.0, 27.0)  # [lat, lon]: Belarus, between Moscow and Berlin
+ZOOM_START = 5
+MIN_ZOOM, MAX_ZOOM = 3, 12
+CLOSEUP_ZOOM = 6
+ATTRIBUTION = (
+    "Boundaries: Natural Earth (public domain), as recognised internationally · "
+    "Cities: GeoNames (CC BY 4.0)"
+)
+OCCUPIED_TEXT = {
+    "occupied": "Ukraine, occupied by Russia since {year}",
+    "claimed": "Ukraine; Russia claimed to annex it in {year} (parts are occupied)",
+}
+
+
+class TileProviderError(ValueError):
+    """Raised when WEBMAP_TILES names a tile provider that xyzservices does not know."""
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The rendered pieces of the folium page: head tags, body HTML and the map's script."""
+
+    header: str
+    html: str
+    script: str
+
+
+class _Handoff(MacroElement):
+    """Expose folium's map, layer control and country layer to our own static JavaScript."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.webmapFolium = {
+  map: {{ this.map.get_name() }},
+  control: {{ this.control.get_name() }},
+  countries: {{ this.countries.get_name() }}
+};
+{% endmacro %}"""
+    )
+
+    def __init__(self, map_: folium.Map, control: folium.LayerControl, countries: folium.GeoJson):
+        super().__init__()
+        self.map, self.control, self.countries = map_, control, countries
+
+
+def tile_layer(name: str) -> folium.TileLayer | None:
+    """Return the tile layer for a WEBMAP_TILES value, or None for 'none' (vector basemap only)."""
+    if not name or name.lower() == "none":
+        return None
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        raise TileProviderError(
+            f"WEBMAP_TILES={name!r} is not a tile provider we know; use 'none' (no tiles, "
+            "works offline) or a name such as 'OpenStreetMap.Mapnik'"
+        ) from None
+    return folium.TileLayer(
+        tiles=provider.build_url(),
+        attr=provider.html_attribution,
+        name=f"Online map tiles ({provider.name})",
+        max_zoom=provider.get("max_zoom", 18),
+        overlay=False,
+    )
+
+
+def text_tooltip(fields: list[str], **options: Any) -> JsCode:
+    """Return an onEachFeature function that shows properties as plain text (never as HTML)."""
+    return JsCode(
+        f"""function (feature, layer) {{
+  const box = document.createElement("div");
+  for (const key of {json.dumps(fields)}) {{
+    const line = document.createElement("div");
+    const value = feature.properties[key];
+    line.textContent = value === undefined || value === null ? "" : String(value);
+    box.appendChild(line);
+  }}
+  layer.bindTooltip(box, {json.dumps({"className": "map-tooltip", **options})});
+}}"""
+    )
+
+
+def _country_style(feature: dict, fill_opacity: float) -> dict[str, Any]:
+    """Style a country by its bloc."""
+    bloc = BLOC_STYLES[feature["properties"]["bloc"]]
+    return {
+        "fillColor": bloc["fill"],
+        "fillOpacity": fill_opacity,
+        "color": "#ffffff",
+        "weight": 0.8,
+    }
+
+
+def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
+    """Return the occupied and claimed areas of Ukraine as two hatched layers."""
+    group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine")
+    data = atlas.layer_geojson("occupied")
+    for status in ("claimed", "occupied"):
+        features = [f for f in data["features"] if f["properties"]["status"] == status]
+        for f in features:
+            year = f["properties"]["since"][:4]
+            f["properties"]["label"] = OCCUPIED_TEXT[status].format(year=year)
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=status,
+            control=False,
+            className=f"area-{status}",
+            style_function=lambda _f: {"color": "#6b0f1a", "weight": 1, "fillOpacity": 1},
+            on_each_feature=text_tooltip(["name", "label"], sticky=True),
+        ).add_to(group)
+    return group
+
+
+def _cities_layer(atlas: Atlas) -> folium.GeoJson:
+    """Return capitals and named cities as small labelled dots."""
+    return folium.GeoJson(
+        atlas.layer_geojson("cities"),
+        name="Cities",
+        marker=folium.CircleMarker(radius=3, weight=1, color="#222222", fill_opacity=1),
+        style_function=lambda f: {
+            "radius": 4 if f["properties"]["capital"] else 2.5,
+            "fillColor": "#222222" if f["properties"]["capital"] else "#ffffff",
+        },
+        on_each_feature=text_tooltip(
+            ["name"], permanent=True, direction="right", className="city-label"
+        ),
+    )
+
+
+def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/") -> MapParts:
+    """Build the folium map and return its rendered head tags, body HTML and script."""
+    fmap = folium.Map(
+        location=CENTRE,
+        zoom_start=ZOOM_START,
+        tiles=None,
+        control_scale=True,
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
+        zoomSnap=0.5,
+    )
+    tile = tile_layer(tiles)
+    if tile is not None:
+        tile.add_to(fmap)
+    countries_data = atlas.layer_geojson("countries")
+    fill_opacity = 1.0 if tile is None else 0.45
+    countries = folium.GeoJson(
+        countries_data,
+        name="Countries by bloc (today)",
+        style_function=lambda f: _country_style(f, fill_opacity),
+        on_each_feature=text_tooltip(["name", "bloc_label"], sticky=True),
+        attribution=ATTRIBUTION,
+    )
+    countries.add_to(fmap)
+    _occupied_layers(atlas).add_to(fmap)
+    _cities_layer(atlas).add_to(fmap)
+    control = folium.LayerControl(collapsed=False, position="topright")
+    control.add_to(fmap)
+    _Handoff(fmap, control, countries).add_to(fmap)
+    root = fmap.get_root()
+    use_vendored_assets(root, static_prefix + "vendor/")
+    root.render()
+    return MapParts(
+        header=root.header.render(), html=root.html.render(), script=root.script.render()
+    )
+
+
+def map_config(urls: dict[str, str]) -> str:
+    """Return the JSON our map script reads: where the data is and how to draw it."""
+    return json.dumps({**urls, "closeupZoom": CLOSEUP_ZOOM, **client_styles()})

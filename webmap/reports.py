@@ -1,0 +1,358 @@
+"""Reports and their sources: the model, validation, loading, filtering and serialisation."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from webmap.dates import date_span, parse_partial_date, parse_period
+from webmap.geojson_io import write_feature_collection
+
+KINDS = (
+    "deployment_announcement",
+    "deployment",
+    "strike",
+    "exercise",
+    "agreement",
+    "accession",
+    "statement",
+    "incident",
+    "fortification",
+)
+STATUSES = ("announced", "reported", "confirmed", "disputed", "denied")
+AFFILIATIONS = (
+    "independent",
+    "public_broadcaster",
+    "state_media",
+    "government",
+    "think_tank",
+    "wire",
+    "unknown",
+)
+PRECISIONS = ("site", "city", "region", "country")
+ALLIANCE_CODES = ("NATO", "CSTO", "UNION-STATE")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ACTOR_PATTERN = re.compile(r"^[A-Z]{3}$")
+REPORTS_FILE = "reports.geojson"
+LON_RANGE = (-30.0, 190.0)
+LAT_RANGE = (25.0, 85.0)
+
+
+class ReportError(ValueError):
+    """Raised when a reports file cannot be used; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in a data file, printable as PATH: ID: FIELD: message."""
+
+    path: str
+    report_id: str
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}: {self.report_id}: {self.field}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page that reported the claim."""
+
+    url: str
+    publisher: str
+    affiliation: str = "unknown"
+    title: str = ""
+    published: str = ""
+    language: str = ""
+    archive_url: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the source as a dict without empty optional fields."""
+        return {k: v for k, v in asdict(self).items() if v or k in ("url", "publisher")}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A claim: who said what happened, when and where, and who reported it."""
+
+    id: str
+    title: str
+    summary: str
+    kind: str
+    status: str
+    date: str
+    place: str
+    precision: str
+    lon: float
+    lat: float
+    sources: tuple[Source, ...]
+    claimed_by: str = ""
+    expected: str = ""
+    actors: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    range_km: float | None = None
+    related: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def span(self) -> tuple[str, str]:
+        """Return the first and last ISO day the report's date covers."""
+        return date_span(self.date)
+
+    def to_feature(self) -> dict[str, Any]:
+        """Return the report as a GeoJSON Feature ([lon, lat], id at both levels)."""
+        props: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "summary": self.summary,
+            "kind": self.kind,
+            "status": self.status,
+            "claimed_by": self.claimed_by,
+            "date": self.date,
+            "expected": self.expected,
+            "place": self.place,
+            "precision": self.precision,
+            "actors": list(self.actors),
+            "systems": list(self.systems),
+            "range_km": self.range_km,
+            "sources": [s.to_dict() for s in self.sources],
+            "related": list(self.related),
+        }
+        return {
+            "type": "Feature",
+            "id": self.id,
+            "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
+            "properties": props,
+        }
+
+
+def _text(props: dict, name: str) -> str:
+    """Return a string property, or '' when absent."""
+    value = props.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _list(props: dict, name: str) -> tuple[str, ...]:
+    """Return a list-of-strings property as a tuple."""
+    value = props.get(name) or []
+    return tuple(str(v).strip() for v in value if str(v).strip()) if isinstance(value, list) else ()
+
+
+def _is_http_url(url: str) -> bool:
+    """Tell whether url is an absolute http(s) URL, the only kind we turn into links."""
+    return bool(re.match(r"^https?://[^\s/?#]+\.[^\s]+$", url, re.IGNORECASE))
+
+
+def validate_feature(feature: Any, path: str = "") -> list[Problem]:
+    """Return every problem of one report Feature (errors and warnings)."""
+    problems: list[Problem] = []
+    if not isinstance(feature, dict):
+        return [Problem(path, "?", "feature", "is not a JSON object")]
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        return [Problem(path, str(feature.get("id") or "?"), "properties", "missing")]
+    rid = _text(props, "id") or str(feature.get("id") or "?")
+
+    def err(name: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(path, rid, name, message, severity))
+
+    if not ID_PATTERN.match(_text(props, "id")):
+        err("id", "must be lowercase letters, digits and hyphens, e.g. oreshnik-belarus-2024")
+    elif feature.get("id") not in (None, props["id"]):
+        err("id", f"Feature id {feature.get('id')!r} differs from properties.id")
+    for name in ("title", "summary", "place"):
+        if not _text(props, name):
+            err(name, "is empty")
+    for name, allowed in (("kind", KINDS), ("status", STATUSES), ("precision", PRECISIONS)):
+        if _text(props, name) not in allowed:
+            err(name, f"{props.get(name)!r} is not one of: {', '.join(allowed)}")
+    if parse_partial_date(_text(props, "date")) is None:
+        err("date", f"{props.get('date')!r} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD")
+    expected = _text(props, "expected")
+    if expected and parse_period(expected) is None:
+        err("expected", f"{expected!r} is not a date or a START/END period")
+    for actor in _list(props, "actors"):
+        if actor not in ALLIANCE_CODES and not ACTOR_PATTERN.match(actor):
+            err("actors", f"{actor!r} is not an ISO 3166-1 alpha-3 code or NATO, CSTO, UNION-STATE")
+    range_km = props.get("range_km")
+    if range_km is not None and (
+        isinstance(range_km, bool) or not isinstance(range_km, int | float) or range_km <= 0
+    ):
+        err("range_km", f"{range_km!r} is not a positive number of kilometres")
+    problems += _validate_geometry(feature.get("geometry"), err)
+    problems += _validate_sources(props.get("sources"), err)
+    return problems
+
+
+def _validate_geometry(geometry: Any, err) -> list[Problem]:
+    """Check that the geometry is a Point inside the mapped region."""
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if (
+        not isinstance(geometry, dict)
+        or geometry.get("type") != "Point"
+        or not isinstance(coords, list)
+        or len(coords) != 2
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
+        or any(c != c for c in coords)
+    ):
+        err("geometry", "must be a Point with [longitude, latitude] numbers")
+        return []
+    lon, lat = coords
+    if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
+        err(
+            "geometry",
+            f"point ({lon}, {lat}) is outside the mapped region "
+            f"(longitude {LON_RANGE[0]:g} to {LON_RANGE[1]:g}, latitude {LAT_RANGE[0]:g} to "
+            f"{LAT_RANGE[1]:g}); are longitude and latitude in that order?",
+        )
+    return []
+
+
+def _validate_sources(sources: Any, err) -> list[Problem]:
+    """Check that there is at least one source and each one is complete and linkable."""
+    if not isinstance(sources, list) or not sources:
+        err("sources", "a report needs at least one source with a URL and a publisher")
+        return []
+    for i, source in enumerate(sources, start=1):
+        name = f"sources[{i}]"
+        if not isinstance(source, dict):
+            err(name, "is not an object with url and publisher")
+            continue
+        url = source.get("url")
+        if not isinstance(url, str) or not _is_http_url(url.strip()):
+            err(f"{name}.url", f"{url!r} is not an http:// or https:// address")
+        if not isinstance(source.get("publisher"), str) or not source["publisher"].strip():
+            err(f"{name}.publisher", "is empty")
+        affiliation = source.get("affiliation", "unknown")
+        if affiliation not in AFFILIATIONS:
+            err(f"{name}.affiliation", f"{affiliation!r} is not one of: {', '.join(AFFILIATIONS)}")
+        archive = source.get("archive_url")
+        if archive and (not isinstance(archive, str) or not _is_http_url(archive)):
+            err(f"{name}.archive_url", f"{archive!r} is not an http:// or https:// address")
+        published = source.get("published")
+        if published and parse_partial_date(str(published)) is None:
+            err(f"{name}.published", f"{published!r} is not a real date")
+    return []
+
+
+def report_from_feature(feature: dict[str, Any]) -> Report:
+    """Build a Report from a Feature that validate_feature accepted."""
+    props = feature["properties"]
+    lon, lat = feature["geometry"]["coordinates"]
+    sources = tuple(
+        Source(
+            url=s["url"].strip(),
+            publisher=s["publisher"].strip(),
+            affiliation=s.get("affiliation", "unknown"),
+            **{k: str(s.get(k) or "").strip() for k in _OPTIONAL_SOURCE_FIELDS},
+        )
+        for s in props["sources"]
+    )
+    range_km = props.get("range_km")
+    return Report(
+        id=props["id"],
+        title=_text(props, "title"),
+        summary=_text(props, "summary"),
+        kind=props["kind"],
+        status=props["status"],
+        date=_text(props, "date"),
+        place=_text(props, "place"),
+        precision=props["precision"],
+        lon=float(lon),
+        lat=float(lat),
+        sources=sources,
+        claimed_by=_text(props, "claimed_by"),
+        expected=_text(props, "expected"),
+        actors=_list(props, "actors"),
+        systems=_list(props, "systems"),
+        range_km=float(range_km) if range_km is not None else None,
+        related=_list(props, "related"),
+    )
+
+
+_OPTIONAL_SOURCE_FIELDS = ("title", "published", "language", "archive_url", "note")
+
+
+def check_collection(data: Any, path: str = "") -> list[Problem]:
+    """Return every problem of a parsed reports FeatureCollection, cross-report ones included."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return [Problem(path, "-", "type", "the file is not a GeoJSON FeatureCollection")]
+    features = data.get("features")
+    if not isinstance(features, list):
+        return [Problem(path, "-", "features", "is not a list")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for feature in features:
+        problems += validate_feature(feature, path)
+        rid = _feature_id(feature)
+        if rid in seen:
+            problems.append(Problem(path, rid, "id", "is used by more than one report"))
+        seen.add(rid)
+    for feature in features:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        for other in _list(props, "related") if isinstance(props, dict) else ():
+            if other not in seen:
+                problems.append(
+                    Problem(path, _feature_id(feature), "related", f"no report has id {other!r}")
+                )
+    return problems
+
+
+def _feature_id(feature: Any) -> str:
+    """Return a feature's report id for messages, or '?'."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    return _text(props, "id") if isinstance(props, dict) and _text(props, "id") else "?"
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, turning decoding errors into a ReportError that names the file."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ReportError([Problem(str(path), "-", "file", "does not exist")]) from None
+    except UnicodeDecodeError as exc:
+        raise ReportError([Problem(str(path), "-", "file", f"is not UTF-8 text ({exc.reason})")])
+    except json.JSONDecodeError as exc:
+        message = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        raise ReportError([Problem(str(path), "-", "file", message)]) from None
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Return every problem of a reports file, or the reason it cannot be read."""
+    try:
+        data = read_json(path)
+    except ReportError as exc:
+        return exc.problems
+    return check_collection(data, str(path))
+
+
+def load_reports(path: Path) -> list[Report]:
+    """Load and validate a reports file; raise ReportError listing every error."""
+    data = read_json(path)
+    errors = [p for p in check_collection(data, str(path)) if p.severity == "error"]
+    if errors:
+        raise ReportError(errors)
+    reports = [report_from_feature(f) for f in data["features"]]
+    return sorted(reports, key=lambda r: r.id)
+
+
+def save_reports(path: Path, reports: Iterable[Report]) -> None:
+    """Write reports atomically as a FeatureCollection sorted by id, 2-space indented."""
+    features = [r.to_feature() for r in sorted(reports, key=lambda r: r.id)]
+    write_feature_collection(path, features, indent=2)
+
+
+def to_feature_collection(reports: Iterable[Report]) -> dict[str, Any]:
+    """Return reports as a GeoJSON FeatureCollection dict."""
+    return {"type": "FeatureCollection", "features": [r.to_feature() for r in reports]}
