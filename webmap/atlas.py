@@ -71,7 +71,9 @@ class Atlas:
     def alliances_of(self, iso3: str, day: str) -> list[str]:
         """Return the alliances a country is an active member of on an ISO day."""
         return sorted(
-            m.alliance for m in self.memberships if m.country == iso3 and m.state_on(day) == "member"
+            m.alliance
+            for m in self.memberships
+            if m.country == iso3 and m.state_on(day) == "member"
         )
 
     def layer_geojson(self, name: str, day: str | None = None) -> dict[str, Any]:

@@ -92,7 +92,9 @@ def matches(report: Report, c: Criteria) -> bool:
         return False
     if c.bbox:
         west, south, east, north = c.bbox
-        in_lon = west <= report.lon <= east if west <= east else report.lon >= west or report.lon <= east
+        in_lon = (
+            west <= report.lon <= east if west <= east else report.lon >= west or report.lon <= east
+        )
         if not (in_lon and south <= report.lat <= north):
             return False
     return True

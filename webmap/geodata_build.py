@@ -232,11 +232,12 @@ def build_geodata(
     write_frame(occupied, path)
     written.append(path)
     reports_path = out_dir / "reports.geojson"
-    reports = json.loads(reports_path.read_text("utf-8"))["features"] if reports_path.exists() else []
+    reports = (
+        json.loads(reports_path.read_text("utf-8"))["features"] if reports_path.exists() else []
+    )
     path = out_dir / "cities.geojson"
     write_frame(load_cities(countries, reports), path)
     written.append(path)
     for path in written:
         log(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     return written
-

@@ -322,7 +322,8 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         raise ReportError([Problem(str(path), "-", "file", "does not exist")]) from None
     except UnicodeDecodeError as exc:
-        raise ReportError([Problem(str(path), "-", "file", f"is not UTF-8 text ({exc.reason})")])
+        message = f"is not UTF-8 text ({exc.reason})"
+        raise ReportError([Problem(str(path), "-", "file", message)]) from None
     except json.JSONDecodeError as exc:
         message = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         raise ReportError([Problem(str(path), "-", "file", message)]) from None

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 KIND_STYLES: dict[str, dict[str, str]] = {
-    "deployment_announcement": {"label": "Deployment announced", "symbol": "△", "colour": "#c2410c"},
+    "deployment_announcement": {
+        "label": "Deployment announced",
+        "symbol": "△",
+        "colour": "#c2410c",
+    },
     "deployment": {"label": "Deployment", "symbol": "▲", "colour": "#b91c1c"},
     "strike": {"label": "Strike", "symbol": "✸", "colour": "#111827"},
     "exercise": {"label": "Military exercise", "symbol": "◎", "colour": "#6d28d9"},
@@ -16,8 +20,14 @@ KIND_STYLES: dict[str, dict[str, str]] = {
     "fortification": {"label": "Border fortification", "symbol": "▰", "colour": "#92400e"},
 }
 STATUS_STYLES: dict[str, dict[str, str]] = {
-    "announced": {"label": "Announced", "description": "said to be planned; not yet seen happening"},
-    "reported": {"label": "Reported", "description": "reported by media or officials, not confirmed"},
+    "announced": {
+        "label": "Announced",
+        "description": "said to be planned; not yet seen happening",
+    },
+    "reported": {
+        "label": "Reported",
+        "description": "reported by media or officials, not confirmed",
+    },
     "confirmed": {"label": "Confirmed", "description": "confirmed by the parties or independently"},
     "disputed": {"label": "Disputed", "description": "sources disagree about what happened"},
     "denied": {"label": "Denied", "description": "a party named in the claim denies it"},

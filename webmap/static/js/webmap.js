@@ -106,7 +106,12 @@
       badge.setAttribute("aria-hidden", "true");
       const icon = L.divIcon({ html: badge, className: "report-marker", iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -12] });
       const marker = L.marker([lat, lon], { icon: icon, title: name, keyboard: true, riseOnHover: true });
-      marker.bindPopup(() => popupContent(feature), { maxWidth: 380, minWidth: 260, autoPanPadding: [24, 24] });
+      marker.bindPopup(() => popupContent(feature), {
+        maxWidth: 380,
+        minWidth: 260,
+        maxHeight: Math.max(200, map.getSize().y - 120),
+        autoPanPadding: [24, 24],
+      });
       marker.on("add", () => {
         marker.getElement().setAttribute("aria-label", name);
         marker.getElement().dataset.reportId = p.id;

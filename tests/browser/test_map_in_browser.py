@@ -1,0 +1,132 @@
+"""What a person sees on the map, in real Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from webmap.styles import BLOC_STYLES
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+DRAWN = "document.documentElement.dataset.reportsDrawn"
+
+
+def open_map(page, url: str) -> None:
+    """Open the map and wait until our script has drawn the reports."""
+    page.goto(url)
+    page.wait_for_function(DRAWN, timeout=20_000)
+
+
+def shipped_reports(live_server: str) -> list[dict]:
+    with urlopen(f"{live_server}/api/reports") as response:
+        return json.load(response)["features"]
+
+
+def hex_to_rgb(colour: str) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+@pytest.mark.parametrize(
+    ("iso3", "bloc"),
+    [("BLR", "union-state"), ("RUS", "union-state"), ("POL", "nato"), ("LTU", "nato")],
+)
+def test_country_polygons_are_drawn_in_their_bloc_colour(page, live_server, iso3, bloc):
+    page, log = page
+    open_map(page, live_server)
+    drawn = page.evaluate(
+        """iso3 => {
+            let found = null;
+            window.webmapFolium.countries.eachLayer(l => { if (l.feature.id === iso3) found = l; });
+            if (!found || !found._path) return null;
+            const box = found._path.getBoundingClientRect();
+            return {width: box.width, height: box.height, fill: getComputedStyle(found._path).fill,
+                    inDom: document.contains(found._path)};
+        }""",
+        iso3,
+    )
+    assert drawn is not None and drawn["inDom"]
+    assert drawn["width"] > 20 and drawn["height"] > 20
+    assert drawn["fill"] == hex_to_rgb(BLOC_STYLES[bloc]["fill"])
+    assert log.errors == []
+
+
+def test_occupied_areas_are_hatched_not_russian(page, live_server):
+    page, _ = page
+    open_map(page, live_server)
+    fills = page.eval_on_selector_all(
+        "path.area-occupied, path.area-claimed", "ps => ps.map(p => getComputedStyle(p).fill)"
+    )
+    assert len(fills) == 6
+    assert all(f.startswith('url("#hatch-') for f in fills)
+
+
+def test_every_report_has_a_marker_with_an_accessible_name(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    reports = shipped_reports(live_server)
+    markers = page.locator(".report-marker")
+    assert markers.count() == len(reports) >= 12
+    labels = markers.evaluate_all("ms => ms.map(m => m.getAttribute('aria-label'))")
+    titles = {r["properties"]["title"] for r in reports}
+    assert all(any(label.startswith(t) for t in titles) for label in labels)
+    assert log.errors == []
+
+
+def test_opening_a_marker_shows_claim_status_and_source_link(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    marker = page.locator(
+        '.report-marker[data-report-id="putin-oreshnik-belarus-announcement-2024"]'
+    )
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Putin" in text and "Announced" in text and "Claimed by:" in text
+    assert "6 December 2024" in text
+    link = popup.locator(
+        'a[href="https://rferl.org/amp/putin-oreshnik-missile-system-deployment-belarus/'
+        '33229511.html"]'
+    )
+    assert link.get_attribute("target") == "_blank"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert "Public broadcaster" in text
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(400)  # let the popup's fade-in finish before the picture
+    page.screenshot(path=str(SCREENSHOTS / "map-popup.png"))
+    assert log.errors == []
+    assert log.off_host() == []
+
+
+def test_link_from_a_report_page_opens_its_popup(page, live_server):
+    page, _ = page
+    open_map(page, f"{live_server}/#report=oreshnik-strike-dnipro-2024")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Dnipro" in popup.inner_text()
+
+
+def test_zooming_in_swaps_to_close_up_boundaries(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    page.evaluate("window.webmapFolium.map.setZoom(7)")
+    page.wait_for_function("document.documentElement.dataset.boundaryDetail === 'closeup'")
+    count = page.evaluate("window.webmapFolium.countries.getLayers().length")
+    assert count > 30
+    assert any("/api/layers/countries-closeup" in url for url in log.requests)
+    assert log.off_host() == []
+
+
+def test_whole_page_makes_no_request_off_the_host(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    page.wait_for_load_state("networkidle")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map.png"))
+    assert log.requests and log.off_host() == []
+    assert log.errors == []

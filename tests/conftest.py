@@ -1,0 +1,39 @@
+"""Fixtures: an app on a copy of the small fixture data, its client and CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from webmap import create_app
+
+DATA = Path(__file__).parent / "data"
+REPO_DATA = Path(__file__).parent.parent / "geodata"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Return a writable copy of the fixture data directory."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture
+def app(data_dir: Path):
+    """Return an app serving the fixture data."""
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "TILES": "none"})
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a CLI runner bound to the app."""
+    return app.test_cli_runner()

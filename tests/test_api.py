@@ -1,0 +1,78 @@
+import json
+
+import pytest
+
+
+def ids(response) -> set[str]:
+    return {f["id"] for f in response.get_json(force=True)["features"]}
+
+
+def test_reports_are_a_geojson_feature_collection(client):
+    response = client.get("/api/reports")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    body = json.loads(response.data)
+    assert body["type"] == "FeatureCollection"
+    assert len(body["features"]) == 5
+    feature = body["features"][0]
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["properties"]["sources"][0]["url"].startswith("https://")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=strike", {"oreshnik-strike-dnipro-2024"}),
+        ("status=disputed&actor=BLR", {"zapad-2021-exercise"}),
+        ("from=2024-12-01&to=2024-12-31", {"putin-oreshnik-belarus-announcement-2024"}),
+        ("q=Oreshnik&kind=deployment_announcement", {"putin-oreshnik-belarus-announcement-2024"}),
+    ],
+)
+def test_reports_filters(client, query, expected):
+    assert ids(client.get(f"/api/reports?{query}")) == expected
+
+
+def test_bad_filter_is_a_400_with_a_reason(client):
+    response = client.get("/api/reports?from=last-week")
+    assert response.status_code == 400
+    assert "from: 'last-week' is not a date" in response.get_json()["error"]
+
+
+def test_one_report_and_a_missing_one(client):
+    response = client.get("/api/reports/oreshnik-strike-dnipro-2024")
+    assert response.mimetype == "application/geo+json"
+    assert response.get_json(force=True)["properties"]["kind"] == "strike"
+    missing = client.get("/api/reports/no-such-report")
+    assert missing.status_code == 404
+    assert "no-such-report" in missing.get_json()["error"]
+
+
+@pytest.mark.parametrize("name", ["countries", "countries-closeup", "occupied", "cities"])
+def test_layers_are_geojson(client, name):
+    response = client.get(f"/api/layers/{name}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert response.get_json(force=True)["features"]
+
+
+def test_unknown_layer_lists_the_known_ones(client):
+    response = client.get("/api/layers/rivers")
+    assert response.status_code == 404
+    assert "countries, countries-closeup, occupied, cities" in response.get_json()["error"]
+
+
+def test_healthz_reports_data_version(client):
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["reports"] == 5 and len(body["data_version"]) == 12
+
+
+def test_broken_data_gives_503_with_the_problem(data_dir):
+    from webmap import create_app
+
+    (data_dir / "reports.geojson").write_text("{not json", "utf-8")
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and "reports.geojson" in health.get_json()["error"]
+    assert client.get("/api/reports").status_code == 503
+    page = client.get("/")
+    assert page.status_code == 503 and b"webmap check" in page.data

@@ -1,0 +1,80 @@
+import itertools
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from webmap.atlas import AtlasError, load_atlas
+
+DATA = Path(__file__).parent / "data"
+SHIPPED = Path(__file__).parent.parent / "geodata"
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas(DATA)
+
+
+@pytest.mark.parametrize(
+    ("iso3", "day", "bloc"),
+    [
+        ("FIN", "2023-04-03", "none"),
+        ("FIN", "2023-04-04", "nato"),
+        ("SWE", "2024-03-06", "none"),
+        ("SWE", "2024-03-07", "nato"),
+        ("POL", "1999-03-11", "none"),
+        ("POL", "1999-03-12", "nato"),
+        ("LTU", "2004-03-29", "nato"),
+        ("BLR", "2025-01-01", "union-state"),
+        ("RUS", "2025-01-01", "union-state"),
+        ("ARM", "2024-02-21", "csto"),
+        ("ARM", "2024-02-22", "csto-frozen"),
+        ("UKR", "2025-01-01", "none"),
+    ],
+)
+def test_bloc_follows_membership_dates(atlas, iso3, day, bloc):
+    assert atlas.bloc_of(iso3, day) == bloc
+
+
+def test_country_layer_carries_bloc_and_id(atlas):
+    features = atlas.layer_geojson("countries", day="2025-06-01")["features"]
+    by_id = {f["id"]: f["properties"] for f in features}
+    assert by_id["POL"]["bloc"] == "nato" and by_id["POL"]["bloc_label"] == "NATO member"
+    assert by_id["BLR"]["alliances"] == ["CSTO", "UNION-STATE"]
+
+
+def test_missing_layer_names_the_file(tmp_path):
+    with pytest.raises(AtlasError, match=r"countries-overview.geojson: file is missing"):
+        load_atlas(tmp_path)
+
+
+def test_shipped_crimea_is_ukraine_marked_occupied_and_kaliningrad_is_russia():
+    countries = gpd.read_file(SHIPPED / "countries-closeup.geojson").set_index("iso3")
+    occupied = gpd.read_file(SHIPPED / "occupied.geojson").set_index("iso_3166_2")
+    simferopol, kaliningrad = Point(34.10, 44.95), Point(20.51, 54.71)
+    assert countries.geometry["UKR"].contains(simferopol)
+    assert not countries.geometry["RUS"].contains(simferopol)
+    assert countries.geometry["RUS"].contains(kaliningrad)
+    assert occupied.loc["UA-43", "status"] == "occupied"
+    assert set(occupied.index[occupied["status"] == "claimed"]) == {
+        "UA-14",
+        "UA-09",
+        "UA-23",
+        "UA-65",
+    }
+    assert (occupied["country"] == "UKR").all()
+
+
+@pytest.mark.parametrize("level", ["overview", "closeup"])
+def test_shipped_boundaries_have_no_overlaps_between_neighbours(level):
+    countries = gpd.read_file(SHIPPED / f"countries-{level}.geojson").set_index("iso3")
+    assert countries.geometry.is_valid.all()
+    pairs = itertools.combinations(countries.index, 2)
+    overlaps = [
+        (a, b)
+        for a, b in pairs
+        if countries.geometry[a].intersection(countries.geometry[b]).area > 1e-6
+    ]
+    assert overlaps == []
+    assert {"BLR", "RUS", "POL", "LTU", "UKR", "FIN", "SWE", "EST", "LVA"} <= set(countries.index)

@@ -1,0 +1,83 @@
+import json
+import re
+
+from webmap.styles import KIND_STYLES, STATUS_STYLES
+
+
+def remote_refs(html: str) -> list[str]:
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html)
+    return [r for r in refs if re.match(r"^(https?:)?//", r)]
+
+
+def test_map_page_loads_nothing_from_other_hosts(client):
+    html = client.get("/").get_data(as_text=True)
+    assert remote_refs(html) == []
+    assert '<script src="/map.js"></script>' in html
+    assert '<script src="/static/js/webmap.js"></script>' in html
+
+
+def test_map_page_has_no_inline_script_of_ours(client):
+    html = client.get("/").get_data(as_text=True)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+    # Only the JSON settings block and folium's two-line flag block are inline.
+    kinds = [attrs for attrs, body in inline if "L_NO_TOUCH" not in body]
+    assert kinds == [' type="application/json" id="webmap-config"']
+
+
+def test_map_config_is_valid_json_with_the_style_tables(client):
+    html = client.get("/").get_data(as_text=True)
+    raw = re.search(r'id="webmap-config">(.*?)</script>', html, re.S).group(1)
+    config = json.loads(raw)
+    assert config["reportsUrl"] == "/api/reports"
+    assert set(config["kinds"]) == set(KIND_STYLES)
+
+
+def test_legend_explains_every_kind_and_status(client):
+    html = client.get("/").get_data(as_text=True)
+    for style in [*KIND_STYLES.values(), *STATUS_STYLES.values()]:
+        assert style["label"] in html
+    assert "Occupied by Russia" in html and "Claimed by Russia in 2022" in html
+
+
+def test_map_script_is_served_as_javascript(client):
+    response = client.get("/map.js")
+    assert response.mimetype == "text/javascript"
+    assert b"window.webmapFolium" in response.data
+
+
+def test_reports_list_links_every_report(client):
+    html = client.get("/reports").get_data(as_text=True)
+    assert html.count('href="/reports/') == 5
+    assert "Zapad" in html
+
+
+def test_report_page_lists_sources_as_safe_links(client):
+    html = client.get("/reports/putin-oreshnik-belarus-announcement-2024").get_data(as_text=True)
+    assert (
+        '<a href="https://rferl.org/amp/putin-oreshnik-missile-system-deployment-belarus/'
+        '33229511.html" target="_blank" rel="noopener noreferrer">'
+    ) in html
+    assert "Public broadcaster" in html
+    assert "Claimed by" in html and "Announced" in html
+
+
+def test_unknown_report_page_is_404(client):
+    assert client.get("/reports/nothing-here").status_code == 404
+
+
+def test_hostile_text_is_escaped_and_bad_urls_are_not_links(data_dir):
+    from webmap import create_app
+
+    path = data_dir / "reports.geojson"
+    data = json.loads(path.read_text("utf-8"))
+    props = data["features"][0]["properties"]
+    props["title"] = '<script>alert("t")</script>'
+    props["sources"][0]["publisher"] = '"><img src=x onerror=alert(1)>'
+    path.write_text(json.dumps(data), "utf-8")
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    html = client.get(f"/reports/{props['id']}").get_data(as_text=True)
+    assert '<script>alert("t")</script>' not in html
+    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    listing = client.get("/reports").get_data(as_text=True)
+    assert "<script>alert" not in listing
