@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint geodata clean
+.PHONY: run test lint bench geodata clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,16 @@ run: $(VENV)/.installed
 	$(BIN)/webmap run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test $(CHROMIUM)
-	$(BIN)/ruff check webmap tests
-	$(BIN)/ruff format --check webmap tests
+	$(BIN)/ruff check webmap tests benchmarks
+	$(BIN)/ruff format --check webmap tests benchmarks
 	$(BIN)/pytest
 
+bench: $(VENV)/.installed-test
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check --fix webmap tests
-	$(BIN)/ruff format webmap tests
+	$(BIN)/ruff check --fix webmap tests benchmarks
+	$(BIN)/ruff format webmap tests benchmarks
 
 # Maintainers only: re-derive geodata/ from Natural Earth and GeoNames (needs npm).
 geodata: | $(BIN)/python

@@ -81,3 +81,22 @@ def test_hostile_text_is_escaped_and_bad_urls_are_not_links(data_dir):
     assert "<img src=x" not in html
     listing = client.get("/reports").get_data(as_text=True)
     assert "<script>alert" not in listing
+
+
+def test_report_page_says_when_a_claim_rests_on_one_source(data_dir):
+    from webmap import create_app
+
+    path = data_dir / "reports.geojson"
+    data = json.loads(path.read_text("utf-8"))
+    props = data["features"][0]["properties"]
+    props["sources"] = props["sources"][:1]
+    path.write_text(json.dumps(data), "utf-8")
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    html = client.get(f"/reports/{props['id']}").get_data(as_text=True)
+    assert '<p class="caveat">This rests on a single source.</p>' in html
+
+
+def test_reports_list_offers_downloads(client):
+    html = client.get("/reports").get_data(as_text=True)
+    for fmt in ("csv", "geojson", "kml"):
+        assert f'href="/export/reports.{fmt}"' in html

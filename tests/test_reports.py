@@ -119,8 +119,14 @@ def test_good_feature_has_no_problems():
         (
             "properties.actors",
             ["Belarus"],
-            "f.geojson: sample-report: actors: 'Belarus' is not an ISO 3166-1 alpha-3 code or "
-            "NATO, CSTO, UNION-STATE",
+            "f.geojson: sample-report: actors: 'Belarus' is not a country code (ISO 3166-1 "
+            "alpha-3, e.g. BLR) or NATO, CSTO, UNION-STATE",
+        ),
+        (
+            "properties.actors",
+            ["XYZ"],
+            "f.geojson: sample-report: actors: 'XYZ' is not a country code (ISO 3166-1 "
+            "alpha-3, e.g. BLR) or NATO, CSTO, UNION-STATE",
         ),
         (
             "geometry.coordinates",

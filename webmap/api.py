@@ -8,12 +8,15 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from webmap.atlas import LAYER_FILES
+from webmap.exports import MEDIA_TYPES, export_bytes
 from webmap.filters import FilterError, filter_reports, parse_criteria
 from webmap.reports import to_feature_collection
+from webmap.schema import report_schema
 from webmap.web import current_store
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
+DOWNLOADS = ("geojson", "csv", "kml")
 
 
 def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -52,6 +55,23 @@ def layer(name: str) -> Response:
     response = Response(store.layer_json[name], mimetype=GEOJSON)
     response.cache_control.public = True
     response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/api/schema")
+def schema() -> Response:
+    """Return the JSON Schema of a report."""
+    return _json(report_schema(), mimetype="application/schema+json")
+
+
+@bp.get("/export/reports.<fmt>")
+def export(fmt: str) -> Response:
+    """Download every report as GeoJSON, CSV or KML."""
+    if fmt not in DOWNLOADS:
+        return _json({"error": f"downloads: {', '.join(DOWNLOADS)}"}, status=404)
+    data = export_bytes(current_store().reports, fmt)
+    response = Response(data, content_type=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f"attachment; filename=webmap-reports.{fmt}"
     return response
 
 

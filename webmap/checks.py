@@ -1,23 +1,80 @@
-"""Check data files and folders: reports, alliances and geodata layers."""
+"""Check data files and folders: reports (errors and warnings), alliances and geodata layers."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from webmap.atlas import AtlasError, load_atlas
-from webmap.reports import REPORTS_FILE, Problem, check_file
+import geopandas as gpd
+import shapely
+
+from webmap.atlas import LAYER_FILES, AtlasError, load_atlas
+from webmap.reports import REPORTS_FILE, Problem, ReportError, check_collection, read_json
+
+COAST_TOLERANCE_DEG = 0.05  # ~5 km: simplified coastlines may cut off a harbour or a beach
 
 
-def check_paths(paths: list[Path]) -> list[Problem]:
+def load_land(data_dir: Path) -> shapely.Geometry | None:
+    """Return the land of the mapped countries (slightly widened), or None if it is missing."""
+    path = data_dir / LAYER_FILES["countries-closeup"]
+    if not path.exists():
+        return None
+    land = shapely.union_all(gpd.read_file(path).geometry.values).buffer(COAST_TOLERANCE_DEG)
+    shapely.prepare(land)
+    return land
+
+
+def report_warnings(features: list[Any], path: str, land: shapely.Geometry | None) -> list[Problem]:
+    """Return warnings: a single source, a point in the sea, longitude and latitude swapped."""
+    warnings = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        rid = props.get("id", "?")
+        sources = props.get("sources") or []
+        if len(sources) == 1:
+            message = "rests on a single source; add another publisher if you can"
+            warnings.append(Problem(path, rid, "sources", message, "warning"))
+        if land is None:
+            continue
+        lon, lat = feature["geometry"]["coordinates"]
+        if shapely.contains_xy(land, lon, lat):
+            continue
+        if shapely.contains_xy(land, lat, lon):
+            message = (
+                f"point ({lon}, {lat}) is in the sea, but ({lat}, {lon}) is on land: "
+                "are longitude and latitude swapped?"
+            )
+        else:
+            message = f"point ({lon}, {lat}) is in the sea or outside the mapped countries"
+        warnings.append(Problem(path, rid, "geometry", message, "warning"))
+    return warnings
+
+
+def check_reports_file(path: Path, land: shapely.Geometry | None) -> list[Problem]:
+    """Return every error of a reports file and, when it has none, its warnings."""
+    try:
+        data = read_json(path)
+    except ReportError as exc:
+        return exc.problems
+    problems = check_collection(data, str(path))
+    if problems:
+        return problems
+    return report_warnings(data["features"], str(path), land)
+
+
+def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
     """Return every problem in the given reports files or data folders."""
     problems: list[Problem] = []
+    land = load_land(data_dir)
     for path in paths:
         if path.is_dir():
-            problems += check_file(path / REPORTS_FILE)
+            own_land = load_land(path)
+            own_land = land if own_land is None else own_land
+            problems += check_reports_file(path / REPORTS_FILE, own_land)
             try:
                 load_atlas(path)
             except AtlasError as exc:
                 problems.append(Problem(str(path), "-", "geodata", str(exc)))
         else:
-            problems += check_file(path)
+            problems += check_reports_file(path, land)
     return problems

@@ -11,6 +11,10 @@ from flask.cli import FlaskGroup
 
 from webmap.app import create_app
 from webmap.checks import check_paths
+from webmap.exports import FORMATS, export_bytes
+from webmap.geojson_io import atomic_write_bytes
+from webmap.importer import apply_import, plan_import
+from webmap.reports import REPORTS_FILE, load_reports
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -30,7 +34,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     with status 1 if anything must be fixed; warnings alone exit 0.
     """
     targets = list(paths) or [Path(current_app.config["DATA_DIR"])]
-    problems = check_paths(targets)
+    problems = check_paths(targets, Path(current_app.config["DATA_DIR"]))
     for problem in problems:
         click.echo(str(problem))
     errors = [p for p in problems if p.severity == "error"]
@@ -38,6 +42,62 @@ def check_command(paths: tuple[Path, ...]) -> None:
         click.echo(f"{len(errors)} problem(s) to fix.", err=True)
         sys.exit(1)
     click.echo(f"All good: {', '.join(str(t) for t in targets)}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only say what would be added and updated.")
+@click.option("--update", is_flag=True, help="Replace reports whose id already exists.")
+def import_command(file: Path, dry_run: bool, update: bool) -> None:
+    """Add the reports in a CSV or GeoJSON FILE to the map's reports.
+
+    Every row is checked first; if anything is wrong, nothing is written and
+    every problem is listed. See "Adding a report" in the README for the columns.
+    """
+    target = Path(current_app.config["DATA_DIR"]) / REPORTS_FILE
+    plan = plan_import(file, target, update=update)
+    for problem in plan.problems:
+        click.echo(str(problem))
+    if plan.errors:
+        click.echo(f"{len(plan.errors)} problem(s); nothing was written to {target}.", err=True)
+        sys.exit(1)
+    verb = "Would add" if dry_run else "Added"
+    click.echo(f"{verb} {len(plan.added)} report(s): {', '.join(plan.added) or '-'}")
+    verb = "Would update" if dry_run else "Updated"
+    click.echo(f"{verb} {len(plan.updated)} report(s): {', '.join(plan.updated) or '-'}")
+    if plan.unchanged:
+        click.echo(f"Unchanged: {len(plan.unchanged)} report(s) already stored as they are.")
+    if not dry_run:
+        apply_import(plan)
+        click.echo(f"Saved {len(plan.merged)} reports to {target}.")
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="geojson",
+    show_default=True,
+    help="geojson and csv for spreadsheets and code, kml for Google Earth, gpkg for QGIS.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: print to the screen; kml and gpkg need a file).",
+)
+def export_command(fmt: str, output: Path | None) -> None:
+    """Write all reports in another format."""
+    reports = load_reports(Path(current_app.config["DATA_DIR"]) / REPORTS_FILE)
+    data = export_bytes(reports, fmt)
+    if output is None:
+        if fmt in ("kml", "gpkg"):
+            raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        atomic_write_bytes(output, data)
+        click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
 
 
 @cli.command("build-geodata")

@@ -14,6 +14,7 @@ from jinja2 import Template
 
 from webmap.assets import use_vendored_assets
 from webmap.atlas import Atlas
+from webmap.reports import CAVEATS, PARTISAN_AFFILIATIONS
 from webmap.styles import BLOC_STYLES, client_styles
 
 CENTRE = (54.0, 27.0)  # [lat, lon]: Belarus, between Moscow and Berlin
@@ -183,4 +184,5 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
 
 def map_config(urls: dict[str, str]) -> str:
     """Return the JSON our map script reads: where the data is and how to draw it."""
-    return json.dumps({**urls, "closeupZoom": CLOSEUP_ZOOM, **client_styles()})
+    caveats = {"caveats": CAVEATS, "partisanAffiliations": sorted(PARTISAN_AFFILIATIONS)}
+    return json.dumps({**urls, "closeupZoom": CLOSEUP_ZOOM, **client_styles(), **caveats})

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from webmap.countries import COUNTRY_NAMES
 from webmap.dates import date_span, parse_partial_date, parse_period
 from webmap.geojson_io import write_feature_collection
 
@@ -36,7 +37,11 @@ AFFILIATIONS = (
 PRECISIONS = ("site", "city", "region", "country")
 ALLIANCE_CODES = ("NATO", "CSTO", "UNION-STATE")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ACTOR_PATTERN = re.compile(r"^[A-Z]{3}$")
+PARTISAN_AFFILIATIONS = frozenset({"state_media", "government"})
+CAVEATS = {
+    "partisan": "Only state media or government sources report this.",
+    "single": "This rests on a single source.",
+}
 REPORTS_FILE = "reports.geojson"
 LON_RANGE = (-30.0, 190.0)
 LAT_RANGE = (25.0, 85.0)
@@ -106,6 +111,11 @@ class Report:
     related: tuple[str, ...] = field(default_factory=tuple)
 
     @property
+    def caveat(self) -> str:
+        """Say plainly when the report rests on one source, or only on partisan ones."""
+        return source_caveat([s.affiliation for s in self.sources])
+
+    @property
     def span(self) -> tuple[str, str]:
         """Return the first and last ISO day the report's date covers."""
         return date_span(self.date)
@@ -135,6 +145,15 @@ class Report:
             "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
             "properties": props,
         }
+
+
+def source_caveat(affiliations: Sequence[str]) -> str:
+    """Return the caveat for a report whose sources have these affiliations, or ''."""
+    if affiliations and all(a in PARTISAN_AFFILIATIONS for a in affiliations):
+        return CAVEATS["partisan"]
+    if len(affiliations) == 1:
+        return CAVEATS["single"]
+    return ""
 
 
 def _text(props: dict, name: str) -> str:
@@ -183,8 +202,12 @@ def validate_feature(feature: Any, path: str = "") -> list[Problem]:
     if expected and parse_period(expected) is None:
         err("expected", f"{expected!r} is not a date or a START/END period")
     for actor in _list(props, "actors"):
-        if actor not in ALLIANCE_CODES and not ACTOR_PATTERN.match(actor):
-            err("actors", f"{actor!r} is not an ISO 3166-1 alpha-3 code or NATO, CSTO, UNION-STATE")
+        if actor not in ALLIANCE_CODES and actor not in COUNTRY_NAMES:
+            err(
+                "actors",
+                f"{actor!r} is not a country code (ISO 3166-1 alpha-3, e.g. BLR) "
+                "or NATO, CSTO, UNION-STATE",
+            )
     range_km = props.get("range_km")
     if range_km is not None and (
         isinstance(range_km, bool) or not isinstance(range_km, int | float) or range_km <= 0

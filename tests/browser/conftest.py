@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,15 +28,30 @@ CHROMIUM_FLAGS = [
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """Serve the app on the shipped data at a free port on 127.0.0.1; yield its base URL."""
-    app = create_app({"DATA_DIR": str(SHIPPED), "TILES": "none"})
+@contextmanager
+def serve(data_dir: Path) -> Iterator[str]:
+    """Serve the app on data_dir at a free port on 127.0.0.1; yield its base URL."""
+    app = create_app({"DATA_DIR": str(data_dir), "TILES": "none"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def server_for():
+    """Return the function that serves a data directory (a context manager)."""
+    return serve
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """Serve the shipped data."""
+    with serve(SHIPPED) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,14 @@
     return item;
   }
 
+  /* The same rule as Report.caveat on the server: say when one source, or only partisan ones. */
+  function sourceCaveat(sources) {
+    const partisan = config.partisanAffiliations;
+    if (sources.length && sources.every((s) => partisan.includes(s.affiliation))) return config.caveats.partisan;
+    if (sources.length === 1) return config.caveats.single;
+    return "";
+  }
+
   function popupContent(feature) {
     const p = feature.properties;
     const kind = kindStyle(p.kind);
@@ -87,6 +95,8 @@
     const list = el("ol", "sources");
     sources.forEach((s) => list.append(sourceItem(s)));
     box.append(list);
+    const caveat = sourceCaveat(sources);
+    if (caveat) box.append(el("p", "caveat", caveat));
     const more = el("a", "report-link", "Full report page");
     more.href = config.reportPageUrl.replace("REPORT_ID", encodeURIComponent(p.id));
     const footer = el("p");

@@ -1,0 +1,109 @@
+"""Merge a CSV or GeoJSON file of reports into reports.geojson: all or nothing, atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from webmap.reports import (
+    Problem,
+    Report,
+    ReportError,
+    check_collection,
+    load_reports,
+    read_json,
+    report_from_feature,
+    save_reports,
+)
+from webmap.tabular import features_from_csv
+
+SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; nothing is written while `errors` is not empty."""
+
+    target: Path
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    merged: list[Report] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that stop the import."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def read_incoming(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Read and validate the reports in a CSV or GeoJSON file."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        message = "import reads .csv, .geojson or .json files"
+        return [], [Problem(str(path), "-", "file", message)]
+    if kind == "csv":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            return [], [Problem(str(path), "-", "file", "does not exist")]
+        except UnicodeDecodeError:
+            message = "is not UTF-8 text; in your spreadsheet, save as 'CSV UTF-8'"
+            return [], [Problem(str(path), "-", "file", message)]
+        return features_from_csv(text, str(path))
+    try:
+        data = read_json(path)
+    except ReportError as exc:
+        return [], exc.problems
+    problems = check_collection(data, str(path))
+    related = [p for p in problems if p.field == "related"]  # may name reports already stored
+    problems = [p for p in problems if p not in related]
+    features = data.get("features", []) if isinstance(data, dict) else []
+    return (features if isinstance(features, list) else []), problems
+
+
+def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
+    """Work out what importing source into target would add and update, and every problem."""
+    plan = ImportPlan(target=target)
+    features, plan.problems = read_incoming(source)
+    try:
+        existing = load_reports(target) if target.exists() else []
+    except ReportError as exc:
+        plan.problems += exc.problems
+        plan.problems.append(
+            Problem(str(target), "-", "file", "has problems of its own; fix them first")
+        )
+        return plan
+    if plan.errors:
+        return plan
+    by_id = {r.id: r for r in existing}
+    for feature in features:
+        report = report_from_feature(feature)
+        if report.id not in by_id:
+            plan.added.append(report.id)
+        elif by_id[report.id] == report:
+            plan.unchanged.append(report.id)
+        elif update:
+            plan.updated.append(report.id)
+        else:
+            message = "already exists with different content; use --update to replace it"
+            plan.problems.append(Problem(str(source), report.id, "id", message))
+        by_id.setdefault(report.id, report)
+        if report.id in plan.updated:
+            by_id[report.id] = report
+    for report in by_id.values():
+        for other in report.related:
+            if other not in by_id:
+                message = f"no report has id {other!r}"
+                plan.problems.append(Problem(str(source), report.id, "related", message))
+    plan.merged = sorted(by_id.values(), key=lambda r: r.id)
+    return plan
+
+
+def apply_import(plan: ImportPlan) -> None:
+    """Write the merged reports (atomically); refuse if the plan has errors."""
+    if plan.errors:
+        raise ReportError(plan.errors)
+    save_reports(plan.target, plan.merged)
