@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from webmap.reports import (
+    KINDS,
     ReportError,
     check_collection,
     check_file,
@@ -220,3 +221,17 @@ def test_shipped_reports_are_valid_and_each_cites_a_web_source():
     ids = {r.id for r in reports}
     assert "putin-oreshnik-belarus-announcement-2024" in ids
     assert "oreshnik-strike-dnipro-2024" in ids
+
+
+def test_shipped_dataset_spans_the_region_years_and_both_sides_of_disputes():
+    reports = load_reports(Path(__file__).parent.parent / "geodata" / "reports.geojson")
+    assert len(reports) >= 40
+    multi = [r for r in reports if len({s.publisher for s in r.sources}) >= 2]
+    assert len(multi) >= 12
+    assert {r.kind for r in reports} == set(KINDS)
+    years = {int(r.date[:4]) for r in reports}
+    assert min(years) <= 2014 and max(years) >= 2026
+    contested = [r for r in reports if r.status in ("disputed", "denied")]
+    assert len(contested) >= 5 and all(len(r.sources) >= 2 for r in contested)
+    actors = {a for r in reports for a in r.actors}
+    assert {"EST", "LVA", "LTU", "POL", "FIN", "SWE", "ROU", "BGR", "BLR", "UKR", "RUS"} <= actors
