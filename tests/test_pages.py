@@ -1,6 +1,8 @@
 import json
 import re
 
+import pytest
+
 from webmap.styles import KIND_STYLES, STATUS_STYLES
 
 
@@ -100,3 +102,57 @@ def test_reports_list_offers_downloads(client):
     html = client.get("/reports").get_data(as_text=True)
     for fmt in ("csv", "geojson", "kml"):
         assert f'href="/export/reports.{fmt}"' in html
+
+
+def test_map_page_lets_readers_zoom_the_page(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "maximum-scale" not in html and "user-scalable=no" not in html
+
+
+def test_map_page_prefills_the_filter_form_from_the_url(client):
+    html = client.get("/?kind=strike&q=Oreshnik&from=2024-01").get_data(as_text=True)
+    assert '<input type="checkbox" name="kind" value="strike" checked>' in html
+    assert 'value="Oreshnik"' in html and 'value="2024-01"' in html
+
+
+def test_reports_list_filters_like_the_api(client):
+    html = client.get("/reports?kind=strike").get_data(as_text=True)
+    assert html.count('href="/reports/') == 1 and "Dnipro" in html
+    assert "Reports (1 of 5)" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "aria"),
+    [
+        ("", "mig31-estonia-airspace-vaindloo-2025", "descending"),
+        ("sort=date&order=asc", "zapad-2021-exercise", "ascending"),
+        ("sort=title", "mig31-estonia-airspace-vaindloo-2025", "ascending"),
+        ("sort=title&order=desc", "zapad-2021-exercise", "descending"),
+        ("sort=sources", "mig31-estonia-airspace-vaindloo-2025", "descending"),
+    ],
+)
+def test_reports_list_sorts_by_column(client, query, first, aria):
+    html = client.get(f"/reports?{query}").get_data(as_text=True)
+    rows = re.findall(r'<td><a href="/reports/([a-z0-9-]+)">', html)
+    assert rows[0] == first
+    assert f'aria-sort="{aria}"' in html
+
+
+def test_sort_links_keep_filters_and_flip_the_order(client):
+    html = client.get("/reports?kind=strike&sort=title&order=asc").get_data(as_text=True)
+    assert 'href="/reports?kind=strike&amp;sort=title&amp;order=desc"' in html
+    assert 'href="/reports?kind=strike&amp;sort=date&amp;order=desc"' in html
+
+
+def test_reports_list_explains_a_bad_filter(client):
+    response = client.get("/reports?to=soon")
+    assert response.status_code == 200
+    assert "to: &#39;soon&#39; is not a date" in response.get_data(as_text=True)
+
+
+def test_report_page_has_a_small_map_without_javascript(client):
+    html = client.get("/reports/oreshnik-strike-dnipro-2024").get_data(as_text=True)
+    svg = re.search(r"<svg class=\"minimap\".*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and "Dnipro" in svg
+    assert svg.count("<path") >= 2 and "<circle" in svg
+    assert 'href="/?report=oreshnik-strike-dnipro-2024"' in html

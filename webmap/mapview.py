@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import folium
@@ -83,17 +84,23 @@ def tile_layer(name: str) -> folium.TileLayer | None:
 
 
 def text_tooltip(fields: list[str], **options: Any) -> JsCode:
-    """Return an onEachFeature function that shows properties as plain text (never as HTML)."""
+    """Return an onEachFeature function that shows properties as plain text (never as HTML).
+
+    The text is built when the tooltip opens, so properties changed later (a country's bloc on
+    another date) show up.
+    """
     return JsCode(
         f"""function (feature, layer) {{
-  const box = document.createElement("div");
-  for (const key of {json.dumps(fields)}) {{
-    const line = document.createElement("div");
-    const value = feature.properties[key];
-    line.textContent = value === undefined || value === null ? "" : String(value);
-    box.appendChild(line);
-  }}
-  layer.bindTooltip(box, {json.dumps({"className": "map-tooltip", **options})});
+  layer.bindTooltip(function () {{
+    const box = document.createElement("div");
+    for (const key of {json.dumps(fields)}) {{
+      const line = document.createElement("div");
+      const value = layer.feature.properties[key];
+      line.textContent = value === undefined || value === null ? "" : String(value);
+      box.appendChild(line);
+    }}
+    return box;
+  }}, {json.dumps({"className": "map-tooltip", **options})});
 }}"""
     )
 
@@ -163,7 +170,7 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     fill_opacity = 1.0 if tile is None else 0.45
     countries = folium.GeoJson(
         countries_data,
-        name="Countries by bloc (today)",
+        name="Countries by alliance",
         style_function=lambda f: _country_style(f, fill_opacity),
         on_each_feature=text_tooltip(["name", "bloc_label"], sticky=True),
         attribution=ATTRIBUTION,
@@ -171,18 +178,24 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     countries.add_to(fmap)
     _occupied_layers(atlas).add_to(fmap)
     _cities_layer(atlas).add_to(fmap)
-    control = folium.LayerControl(collapsed=False, position="topright")
+    control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     _Handoff(fmap, control, countries).add_to(fmap)
     root = fmap.get_root()
     use_vendored_assets(root, static_prefix + "vendor/")
     root.render()
-    return MapParts(
-        header=root.header.render(), html=root.html.render(), script=root.script.render()
-    )
+    # folium's viewport tag forbids zooming the page (maximum-scale=1); ours in base.html allows it.
+    header = re.sub(r"<meta\s+name=\"viewport\"[^>]*>", "", root.header.render())
+    return MapParts(header=header, html=root.html.render(), script=root.script.render())
 
 
-def map_config(urls: dict[str, str]) -> str:
-    """Return the JSON our map script reads: where the data is and how to draw it."""
-    caveats = {"caveats": CAVEATS, "partisanAffiliations": sorted(PARTISAN_AFFILIATIONS)}
-    return json.dumps({**urls, "closeupZoom": CLOSEUP_ZOOM, **client_styles(), **caveats})
+def map_config(urls: dict[str, Any], atlas: Atlas) -> dict[str, Any]:
+    """Return the settings our map script reads: where the data is and how to draw it."""
+    return {
+        **urls,
+        "closeupZoom": CLOSEUP_ZOOM,
+        **client_styles(),
+        "caveats": CAVEATS,
+        "partisanAffiliations": sorted(PARTISAN_AFFILIATIONS),
+        "memberships": [asdict(m) for m in atlas.memberships],
+    }

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, render_template, url_for
+from datetime import date
 
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+
+from webmap.countries import COUNTRY_NAMES
+from webmap.filters import LIST_FILTERS, Criteria, FilterError, filter_reports, parse_criteria
 from webmap.mapview import map_config
-from webmap.reports import Report
+from webmap.minimap import minimap_svg
+from webmap.reports import ALLIANCE_CODES, Report
 from webmap.styles import AFFILIATION_LABELS, AREA_STYLES, BLOC_STYLES, KIND_STYLES, STATUS_STYLES
 from webmap.web import current_store
 
 bp = Blueprint("pages", __name__)
+ALLIANCE_NAMES = {"NATO": "NATO", "CSTO": "CSTO", "UNION-STATE": "Russia–Belarus Union State"}
 
 
 @bp.app_context_processor
@@ -36,11 +42,53 @@ def index() -> str:
                 "overview": url_for("api.layer", name="countries"),
                 "closeup": url_for("api.layer", name="countries-closeup"),
             },
-        }
+        },
+        store.atlas,
     )
     return render_template(
-        "map.html", parts=store.map_parts, config=config, count=len(store.reports)
+        "map.html",
+        parts=store.map_parts,
+        config=config,
+        count=len(store.reports),
+        facets=facet_choices(store.reports),
+        **form_state(),
     )
+
+
+def form_state() -> dict:
+    """Return the filter form's values and ticked boxes from the query string."""
+    args = request.args
+    selected = {
+        name: {v for raw in args.getlist(name) for v in raw.split(",") if v}
+        for name in LIST_FILTERS
+    }
+    values = {
+        "q": args.get("q", ""),
+        "from": args.get("from", "")[:7],
+        "to": args.get("to", "")[:7],
+    }
+    return {"selected": selected, "values": values}
+
+
+def facet_choices(reports: list[Report]) -> dict[str, list[tuple[str, str]]]:
+    """Return the values a reader can filter by, with their labels, per filter."""
+    return {
+        "kind": [(k, v["label"]) for k, v in KIND_STYLES.items()],
+        "status": [(k, v["label"]) for k, v in STATUS_STYLES.items()],
+        "affiliation": list(AFFILIATION_LABELS.items()),
+        "actor": actor_choices(reports),
+    }
+
+
+def actor_choices(reports: list[Report]) -> list[tuple[str, str]]:
+    """Return (code, name) for every actor the reports name: alliances first, then countries."""
+    codes = {a for r in reports for a in r.actors}
+    alliances = [(c, ALLIANCE_NAMES[c]) for c in ALLIANCE_CODES if c in codes]
+    countries = sorted(
+        ((c, COUNTRY_NAMES.get(c, c)) for c in codes - set(ALLIANCE_CODES)),
+        key=lambda pair: pair[1],
+    )
+    return alliances + countries
 
 
 @bp.get("/map.js")
@@ -50,10 +98,55 @@ def map_script() -> Response:
     return Response(script, mimetype="text/javascript")
 
 
+SORT_KEYS = {
+    "date": lambda r: r.span[0],
+    "title": lambda r: r.title.casefold(),
+    "kind": lambda r: KIND_STYLES[r.kind]["label"],
+    "status": lambda r: list(STATUS_STYLES).index(r.status),
+    "claimed_by": lambda r: r.claimed_by.casefold(),
+    "place": lambda r: r.place.casefold(),
+    "sources": lambda r: len(r.sources),
+}
+
+
 @bp.get("/reports")
 def reports() -> str:
-    """List every report in a table that works without JavaScript."""
-    return render_template("reports.html", reports=current_store().reports)
+    """List the reports in a sortable table, filtered like /api/reports; works without JS."""
+    store = current_store()
+    error = ""
+    try:
+        criteria = parse_criteria(request.args.to_dict(flat=False))
+    except FilterError as exc:
+        error, criteria = str(exc), Criteria()
+    sort = request.args.get("sort", "date")
+    sort = sort if sort in SORT_KEYS else "date"
+    order = request.args.get("order", "desc" if sort in ("date", "sources") else "asc")
+    order = order if order in ("asc", "desc") else "asc"
+    rows = sorted(
+        filter_reports(store.reports, criteria),
+        key=lambda r: (SORT_KEYS[sort](r), r.id),
+        reverse=order == "desc",
+    )
+    return render_template(
+        "reports.html",
+        reports=rows,
+        total=len(store.reports),
+        error=error,
+        sort=sort,
+        order=order,
+        facets=facet_choices(store.reports),
+        sort_url=_sort_url,
+        **form_state(),
+    )
+
+
+def _sort_url(column: str, sort: str, order: str) -> str:
+    """Return this page's URL sorted by column (flipping the order if already sorted by it)."""
+    args = request.args.to_dict(flat=False)
+    default = "desc" if column in ("date", "sources") else "asc"
+    args["order"] = ["asc" if order == "desc" else "desc"] if column == sort else [default]
+    args["sort"] = [column]
+    return url_for("pages.reports", **args)
 
 
 @bp.get("/reports/<report_id>")
@@ -64,7 +157,12 @@ def report(report_id: str) -> str:
     if found is None:
         abort(404)
     related = [store.by_id[r] for r in found.related if r in store.by_id]
-    return render_template("report.html", report=found, related=related)
+    countries = store.atlas.layers["countries"]
+    today = date.today().isoformat()
+    blocs = {iso3: store.atlas.bloc_of(iso3, today) for iso3 in countries["iso3"]}
+    label = f"Map of the area around {found.place}; the red dot marks the report's location"
+    minimap = minimap_svg(countries, blocs, found.lon, found.lat, label)
+    return render_template("report.html", report=found, related=related, minimap=minimap)
 
 
 def init_app(app: Flask) -> None:

@@ -68,22 +68,29 @@ def test_every_report_has_a_marker_with_an_accessible_name(page, live_server):
     page, log = page
     open_map(page, live_server)
     reports = shipped_reports(live_server)
-    markers = page.locator(".report-marker")
-    assert markers.count() == len(reports) >= 12
-    labels = markers.evaluate_all("ms => ms.map(m => m.getAttribute('aria-label'))")
+    names = page.evaluate(
+        "() => window.webmapMap.clusters.getLayers().map(m => m.options.icon.options.label)"
+    )
+    assert len(names) == len(reports) >= 12
     titles = {r["properties"]["title"] for r in reports}
-    assert all(any(label.startswith(t) for t in titles) for label in labels)
+    assert all(any(name.startswith(t) for t in titles) for name in names)
+    # What a person sees: single markers plus the numbers on the clusters add up to every report.
+    page.evaluate(
+        "() => window.webmapMap.map.fitBounds(window.webmapMap.clusters.getBounds(), "
+        "{animate: false})"
+    )
+    page.wait_for_timeout(300)
+    singles = page.locator(".report-marker").count()
+    in_clusters = sum(int(t) for t in page.locator(".report-cluster-count").all_inner_texts())
+    assert singles + in_clusters == len(reports)
+    clusters = page.locator(".report-cluster")
+    assert clusters.count() == 0 or "reports here" in clusters.first.get_attribute("aria-label")
     assert log.errors == []
 
 
-def test_opening_a_marker_shows_claim_status_and_source_link(page, live_server):
+def test_a_shared_link_opens_the_report_with_claim_status_and_source_link(page, live_server):
     page, log = page
-    open_map(page, live_server)
-    marker = page.locator(
-        '.report-marker[data-report-id="putin-oreshnik-belarus-announcement-2024"]'
-    )
-    marker.focus()
-    page.keyboard.press("Enter")
+    open_map(page, f"{live_server}/?report=putin-oreshnik-belarus-announcement-2024")
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     text = popup.inner_text()
@@ -103,7 +110,21 @@ def test_opening_a_marker_shows_claim_status_and_source_link(page, live_server):
     assert log.off_host() == []
 
 
-def test_link_from_a_report_page_opens_its_popup(page, live_server):
+def test_a_marker_opens_by_keyboard(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    marker = page.locator(".report-marker").first
+    marker.focus()
+    assert page.evaluate("document.activeElement.classList.contains('report-marker')")
+    page.keyboard.press("Enter")
+    popup = page.locator(".report-popup")
+    popup.wait_for()
+    assert popup.get_attribute("data-report-id") == marker.get_attribute("data-report-id")
+    assert popup.locator("ol.sources a").count() >= 1
+    assert log.errors == []
+
+
+def test_old_style_link_from_a_report_page_still_opens_its_popup(page, live_server):
     page, _ = page
     open_map(page, f"{live_server}/#report=oreshnik-strike-dnipro-2024")
     popup = page.locator(".leaflet-popup-content")

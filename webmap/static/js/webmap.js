@@ -1,178 +1,224 @@
-/* webmap: draws the reports on the folium map and swaps boundary detail by zoom.
- * Reads its settings from <script type="application/json" id="webmap-config"> and the
- * folium objects from window.webmapFolium. Builds all text with textContent, never innerHTML. */
+/* webmap controls: filters with counts, search, the time control and the URL that holds them.
+ * The URL uses the parameter names of /api/reports (from, to, kind, status, actor, affiliation,
+ * q) plus report=<id> for the open popup and map=<zoom>/<lat>/<lon> for the view. */
 (function () {
   "use strict";
 
-  const config = JSON.parse(document.getElementById("webmap-config").textContent);
-  const folium = window.webmapFolium;
-  const map = folium.map;
+  const core = window.webmapCore;
+  const wm = window.webmapMap;
+  const map = wm.map;
+  const config = wm.config;
+  const root = document.documentElement;
+  const form = document.getElementById("filters");
+  const search = document.getElementById("filter-q");
+  const timeFrom = document.getElementById("time-from");
+  const timeTo = document.getElementById("time-to");
+  const playButton = document.getElementById("time-play");
+  const timeSummary = document.getElementById("time-summary");
+  const matchCount = document.getElementById("match-count");
   const statusLine = document.getElementById("map-status");
-  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
+  const blocDate = document.getElementById("bloc-date");
+  root.classList.add("js");
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  let features = [];
+  let openId = null;
+  let player = null;
+  let firstMonth = "";
+  let lastMonth = "";
 
-  function isWebUrl(url) {
-    return typeof url === "string" && /^https?:\/\//i.test(url.trim());
-  }
+  /* ---- filters and counts ---- */
 
-  /* "2024-12-06" -> "6 December 2024"; "2024-12" -> "December 2024"; "2024" stays. */
-  function formatDate(text) {
-    const parts = String(text || "").split("-");
-    if (parts.length === 3) return `${Number(parts[2])} ${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
-    if (parts.length === 2) return `${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
-    return parts[0];
-  }
-
-  function formatPeriod(text) {
-    return String(text).split("/").map(formatDate).join(" to ");
-  }
-
-  function kindStyle(kind) {
-    return config.kinds[kind] || { label: kind, symbol: "?", colour: "#444444" };
-  }
-
-  function statusLabel(status) {
-    return (config.statuses[status] || { label: status }).label;
-  }
-
-  function markerElement(props) {
-    const kind = kindStyle(props.kind);
-    const badge = el("span", `report-badge status-${props.status}`, kind.symbol);
-    badge.style.setProperty("--kind-colour", kind.colour);
-    return badge;
-  }
-
-  function sourceItem(source) {
-    const item = el("li");
-    const name = source.title ? `${source.publisher}: ${source.title}` : source.publisher;
-    if (isWebUrl(source.url)) {
-      const link = el("a", null, name);
-      link.href = source.url.trim();
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      item.append(link);
-    } else {
-      item.append(el("span", null, name));
+  function filterParams() {
+    const params = new URLSearchParams();
+    if (search.value.trim()) params.set("q", search.value.trim());
+    if (timeFrom.value) params.set("from", timeFrom.value);
+    if (timeTo.value) params.set("to", timeTo.value);
+    for (const name of core.LIST_FILTERS) {
+      for (const box of form.querySelectorAll(`input[name="${name}"]:checked`)) params.append(name, box.value);
     }
-    const affiliation = config.affiliations[source.affiliation] || config.affiliations.unknown;
-    item.append(" ", el("span", `affiliation affiliation-${source.affiliation}`, affiliation));
-    if (source.published) item.append(" ", el("span", "published", `published ${formatDate(source.published)}`));
-    return item;
+    return params;
   }
 
-  /* The same rule as Report.caveat on the server: say when one source, or only partisan ones. */
-  function sourceCaveat(sources) {
-    const partisan = config.partisanAffiliations;
-    if (sources.length && sources.every((s) => partisan.includes(s.affiliation))) return config.caveats.partisan;
-    if (sources.length === 1) return config.caveats.single;
-    return "";
-  }
-
-  function popupContent(feature) {
-    const p = feature.properties;
-    const kind = kindStyle(p.kind);
-    const box = el("article", "report-popup");
-    box.dataset.reportId = p.id;
-    const head = el("p", "report-kind");
-    const badge = markerElement(p);
-    badge.setAttribute("aria-hidden", "true");
-    head.append(badge, " ", kind.label, " · ", el("span", `status status-${p.status}`, statusLabel(p.status)));
-    box.append(head, el("h2", "report-title", p.title));
-    let when = formatDate(p.date);
-    if (p.expected) when += ` · expected ${formatPeriod(p.expected)}`;
-    box.append(el("p", "report-meta", `${when} · ${p.place}`));
-    box.append(el("p", "report-claimant", p.claimed_by ? `Claimed by: ${p.claimed_by}` : "Claimed by: no single claimant"));
-    box.append(el("p", "report-summary", p.summary));
-    const sources = p.sources || [];
-    box.append(el("h3", null, sources.length === 1 ? "Source (only one)" : `Sources (${sources.length})`));
-    const list = el("ol", "sources");
-    sources.forEach((s) => list.append(sourceItem(s)));
-    box.append(list);
-    const caveat = sourceCaveat(sources);
-    if (caveat) box.append(el("p", "caveat", caveat));
-    const more = el("a", "report-link", "Full report page");
-    more.href = config.reportPageUrl.replace("REPORT_ID", encodeURIComponent(p.id));
-    const footer = el("p");
-    footer.append(more);
-    box.append(footer);
-    return box;
-  }
-
-  function drawReports(collection) {
-    const layer = L.layerGroup();
-    const markers = {};
-    for (const feature of collection.features) {
-      const [lon, lat] = feature.geometry.coordinates;
-      const p = feature.properties;
-      const name = `${p.title} (${kindStyle(p.kind).label}, ${statusLabel(p.status)}, ${formatDate(p.date)})`;
-      const badge = markerElement(p);
-      badge.setAttribute("aria-hidden", "true");
-      const icon = L.divIcon({ html: badge, className: "report-marker", iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -12] });
-      const marker = L.marker([lat, lon], { icon: icon, title: name, keyboard: true, riseOnHover: true });
-      marker.bindPopup(() => popupContent(feature), {
-        maxWidth: 380,
-        minWidth: 260,
-        maxHeight: Math.max(200, map.getSize().y - 120),
-        autoPanPadding: [24, 24],
-      });
-      marker.on("add", () => {
-        marker.getElement().setAttribute("aria-label", name);
-        marker.getElement().dataset.reportId = p.id;
-      });
-      markers[p.id] = marker;
-      layer.addLayer(marker);
-    }
-    layer.addTo(map);
-    folium.control.addOverlay(layer, "Reports");
-    document.documentElement.dataset.reportsDrawn = String(collection.features.length);
-    performance.mark("webmap:markers-drawn");
-    statusLine.textContent = `${collection.features.length} reports on the map. Click a marker for its sources.`;
-    openFromHash(markers);
-    window.addEventListener("hashchange", () => openFromHash(markers));
-  }
-
-  function openFromHash(markers) {
-    const match = /(?:^#|&)report=([a-z0-9-]+)/.exec(window.location.hash);
-    const marker = match && markers[match[1]];
-    if (marker) {
-      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 6));
-      marker.openPopup();
+  function setControls(params) {
+    search.value = params.get("q") || "";
+    timeFrom.value = (params.get("from") || "").slice(0, 7);
+    timeTo.value = (params.get("to") || "").slice(0, 7);
+    for (const name of core.LIST_FILTERS) {
+      const wanted = new Set(params.getAll(name).flatMap((v) => v.split(",")));
+      for (const box of form.querySelectorAll(`input[name="${name}"]`)) box.checked = wanted.has(box.value);
     }
   }
 
-  /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. */
-  function watchDetail() {
-    const cache = {};
-    let shown = "overview";
-    const load = (level) => (cache[level] = cache[level] || fetch(config.layerUrls[level]).then((r) => r.json()));
-    map.on("zoomend", () => {
-      const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
-      if (wanted === shown) return;
-      shown = wanted;
-      load(wanted).then((data) => {
-        if (shown !== wanted) return;
-        folium.countries.clearLayers();
-        folium.countries.addData(data);
-        document.documentElement.dataset.boundaryDetail = wanted;
-      });
-    });
+  function updateCounts(criteria) {
+    for (const name of core.LIST_FILTERS) {
+      const counts = core.facetCounts(features, criteria, name);
+      for (const field of form.querySelectorAll(`fieldset[data-filter="${name}"] .facet-choice`)) {
+        const box = field.querySelector("input");
+        const n = counts[box.value] || 0;
+        field.querySelector(".count").textContent = `(${n})`;
+        field.classList.toggle("facet-empty", n === 0 && !box.checked);
+      }
+    }
   }
 
-  document.documentElement.dataset.boundaryDetail = "overview";
-  watchDetail();
+  function describeTime(criteria) {
+    if (!criteria.from && !criteria.to) return "All dates. Countries show alliances today.";
+    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : "the start";
+    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : "today";
+    const asOf = criteria.to ? core.formatDate(criteria.to) : "today";
+    return `Reports from ${from} to ${to}. Countries show alliances as of ${asOf}.`;
+  }
+
+  function refresh() {
+    const criteria = core.parseCriteria(filterParams());
+    const shown = features.filter((f) => core.matches(f, criteria));
+    wm.showOnly(new Set(shown.map((f) => f.properties.id)));
+    updateCounts(criteria);
+    wm.recolour(criteria.to || null);
+    blocDate.textContent = criteria.to ? `on ${core.formatDate(criteria.to)}` : "today";
+    timeSummary.textContent = describeTime(criteria);
+    const text = `${shown.length} of ${features.length} reports shown`;
+    matchCount.textContent = text;
+    statusLine.textContent = shown.length ? `${text}. Click a marker for its sources.` : `${text}. Clear a filter to see more.`;
+    root.dataset.shownReports = String(shown.length);
+    return shown;
+  }
+
+  /* ---- the URL ---- */
+
+  function viewParam() {
+    const c = map.getCenter();
+    return `${map.getZoom()}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`;
+  }
+
+  function stateParams() {
+    const params = filterParams();
+    if (openId) params.set("report", openId);
+    params.set("map", viewParam());
+    return params;
+  }
+
+  /* Record the state: a new history entry when filters or the report changed, else replace. */
+  let writeTimer = null;
+  function syncUrl(allowPush) {
+    clearTimeout(writeTimer);
+    writeTimer = setTimeout(() => {
+      const next = stateParams();
+      const current = new URLSearchParams(window.location.search);
+      const withoutView = (p) => { const c = new URLSearchParams(p); c.delete("map"); return c.toString(); };
+      if (next.toString() === current.toString()) return;
+      const changed = withoutView(next) !== withoutView(current);
+      const url = `${window.location.pathname}?${next.toString()}`;
+      if (allowPush && changed) window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+    }, 0);
+  }
+
+  function applyUrl() {
+    const params = new URLSearchParams(window.location.search);
+    const hash = /(?:^#|&)report=([a-z0-9-]+)/.exec(window.location.hash);  // older links
+    setControls(params);
+    refresh();
+    const view = (params.get("map") || "").split("/").map(Number);
+    const hasView = view.length === 3 && view.every(Number.isFinite);
+    if (hasView) map.setView([view[1], view[2]], view[0], { animate: false });
+    const report = params.get("report") || (hash && hash[1]);
+    openId = report || null;
+    if (report) wm.openReport(report, hasView);
+    else map.closePopup();
+  }
+
+  map.on("popupopen", (e) => {
+    if (!e.popup._source || !e.popup._source.reportId) return;
+    openId = e.popup._source.reportId;
+    syncUrl(true);
+  });
+  map.on("popupclose", (e) => {
+    if (e.popup._source && e.popup._source.reportId === openId) {
+      openId = null;
+      syncUrl(true);
+    }
+  });
+  map.on("moveend", () => syncUrl(false));
+  window.addEventListener("popstate", applyUrl);
+
+  /* ---- controls ---- */
+
+  form.addEventListener("change", (event) => {
+    if (event.target === search) return;
+    stop();
+    refresh();
+    syncUrl(true);
+  });
+  search.addEventListener("input", () => { refresh(); syncUrl(false); });
+  search.addEventListener("change", () => { refresh(); syncUrl(true); });
+  form.addEventListener("submit", (event) => { event.preventDefault(); refresh(); syncUrl(true); });
+  form.addEventListener("reset", () => {
+    stop();
+    setTimeout(() => { refresh(); syncUrl(true); }, 0);
+  });
+  document.getElementById("time-all").addEventListener("click", () => {
+    stop();
+    timeFrom.value = "";
+    timeTo.value = "";
+    refresh();
+    syncUrl(true);
+  });
+
+  function stop() {
+    if (!player) return;
+    clearInterval(player);
+    player = null;
+    playButton.setAttribute("aria-pressed", "false");
+    playButton.textContent = "▶ Play by month";
+    syncUrl(true);
+  }
+
+  function play() {
+    if (!timeFrom.value) timeFrom.value = firstMonth;
+    let month = timeTo.value && timeTo.value >= timeFrom.value && timeTo.value < lastMonth ? timeTo.value : timeFrom.value;
+    timeTo.value = month;
+    refresh();
+    playButton.setAttribute("aria-pressed", "true");
+    playButton.textContent = "❚❚ Pause";
+    player = setInterval(() => {
+      month = core.addMonths(month, 1);
+      if (month > lastMonth) { stop(); return; }
+      timeTo.value = month;
+      refresh();
+      syncUrl(false);
+    }, window.webmap.playStepMs);
+  }
+
+  playButton.addEventListener("click", () => (player ? stop() : play()));
+
+  /* ---- start ---- */
+
+  window.webmap = {
+    playStepMs: 800,
+    features: () => features,
+    /* Ids the browser shows for a query string such as "kind=strike&from=2024". */
+    filterIds(query) {
+      const criteria = core.parseCriteria(new URLSearchParams(query));
+      return features.filter((f) => core.matches(f, criteria)).map((f) => f.properties.id).sort();
+    },
+  };
+
   fetch(config.reportsUrl)
     .then((response) => {
       if (!response.ok) throw new Error(`the server answered ${response.status}`);
       return response.json();
     })
-    .then(drawReports)
+    .then((collection) => {
+      features = collection.features;
+      const months = features.map((f) => f.properties.date.slice(0, 7)).filter((m) => m.length === 7).sort();
+      firstMonth = months[0] || "";
+      lastMonth = months[months.length - 1] || "";
+      wm.setReports(features);
+      applyUrl();
+      root.dataset.reportsDrawn = String(features.length);
+      performance.mark("webmap:markers-drawn");
+    })
     .catch((error) => {
       statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
       statusLine.classList.add("map-status-error");

@@ -1,0 +1,132 @@
+/* webmap core: pure functions shared by the map and its controls (no DOM, no Leaflet).
+ * The filter rules mirror webmap/filters.py and the alliance rules webmap/atlas.py; the tests
+ * run both on the same table of cases. */
+(function () {
+  "use strict";
+
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  const LIST_FILTERS = ["kind", "status", "actor", "affiliation"];
+  const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function lastDayOfMonth(year, month) { return new Date(Date.UTC(year, month, 0)).getUTCDate(); }
+
+  /* First and last ISO day a partial date covers, or null if it is not a real date. */
+  function dateSpan(text) {
+    const m = PARTIAL_DATE.exec(String(text || "").trim());
+    if (!m) return null;
+    const year = Number(m[1]);
+    if (!m[2]) return [`${m[1]}-01-01`, `${m[1]}-12-31`];
+    const month = Number(m[2]);
+    if (month < 1 || month > 12) return null;
+    if (!m[3]) return [`${m[1]}-${m[2]}-01`, `${m[1]}-${m[2]}-${pad(lastDayOfMonth(year, month))}`];
+    if (Number(m[3]) < 1 || Number(m[3]) > lastDayOfMonth(year, month)) return null;
+    return [`${m[1]}-${m[2]}-${m[3]}`, `${m[1]}-${m[2]}-${m[3]}`];
+  }
+
+  function formatDate(text) {
+    const parts = String(text || "").split("-");
+    if (parts.length === 3) return `${Number(parts[2])} ${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
+    if (parts.length === 2) return `${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
+    return parts[0];
+  }
+
+  function formatPeriod(text) { return String(text).split("/").map(formatDate).join(" to "); }
+
+  /* Criteria from URL parameters, named as in /api/reports: repeatable values, commas too. */
+  function parseCriteria(params) {
+    const values = (name) => params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+    const last = (name) => { const all = params.getAll(name); return all.length ? all[all.length - 1].trim() : ""; };
+    const criteria = { from: "", to: "", q: "", bbox: null };
+    const fromSpan = dateSpan(last("from"));
+    const toSpan = dateSpan(last("to"));
+    criteria.from = fromSpan ? fromSpan[0] : "";
+    criteria.to = toSpan ? toSpan[1] : "";
+    for (const name of LIST_FILTERS) criteria[name] = values(name);
+    criteria.actor = criteria.actor.map((a) => a.toUpperCase());
+    criteria.q = last("q").split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+    const bbox = last("bbox").split(",").map(Number);
+    if (bbox.length === 4 && bbox.every(Number.isFinite)) criteria.bbox = bbox;
+    return criteria;
+  }
+
+  function searchable(p) {
+    const parts = [p.title, p.summary, p.place, p.claimed_by, ...(p.systems || [])];
+    for (const s of p.sources || []) parts.push(s.publisher);
+    return parts.join(" ").toLowerCase();
+  }
+
+  /* Whether a report Feature meets the criteria; `skip` leaves one list filter out (for counts). */
+  function matches(feature, c, skip) {
+    const p = feature.properties;
+    const span = dateSpan(p.date);
+    if (c.from && span[1] < c.from) return false;
+    if (c.to && span[0] > c.to) return false;
+    if (skip !== "kind" && c.kind.length && !c.kind.includes(p.kind)) return false;
+    if (skip !== "status" && c.status.length && !c.status.includes(p.status)) return false;
+    if (skip !== "actor" && c.actor.length && !(p.actors || []).some((a) => c.actor.includes(a))) return false;
+    if (skip !== "affiliation" && c.affiliation.length
+      && !(p.sources || []).some((s) => c.affiliation.includes(s.affiliation))) return false;
+    if (c.q) {
+      const text = searchable(p);
+      if (!c.q.split(" ").every((word) => text.includes(word))) return false;
+    }
+    if (c.bbox) {
+      const [west, south, east, north] = c.bbox;
+      const [lon, lat] = feature.geometry.coordinates;
+      const inLon = west <= east ? lon >= west && lon <= east : lon >= west || lon <= east;
+      if (!(inLon && lat >= south && lat <= north)) return false;
+    }
+    return true;
+  }
+
+  /* Values of one list filter among the reports that meet the other filters, with counts. */
+  function facetCounts(features, c, name) {
+    const counts = {};
+    for (const f of features) {
+      if (!matches(f, c, name)) continue;
+      const p = f.properties;
+      let values = [];
+      if (name === "kind" || name === "status") values = [p[name]];
+      else if (name === "actor") values = p.actors || [];
+      else values = [...new Set((p.sources || []).map((s) => s.affiliation))];
+      for (const v of values) counts[v] = (counts[v] || 0) + 1;
+    }
+    return counts;
+  }
+
+  /* The bloc a country belongs to on an ISO day: the rule of Atlas.bloc_of in atlas.py. */
+  function blocOf(memberships, iso3, day) {
+    const state = {};
+    for (const m of memberships) {
+      if (m.country !== iso3) continue;
+      if (day < m.joined || (m.left && day >= m.left)) continue;
+      state[m.alliance] = m.suspended && day >= m.suspended ? "suspended" : "member";
+    }
+    if (state["UNION-STATE"] === "member") return "union-state";
+    if (state.NATO === "member") return "nato";
+    if (state.CSTO === "member") return "csto";
+    if (state.CSTO === "suspended") return "csto-frozen";
+    return "none";
+  }
+
+  function sourceCaveat(sources, partisan, caveats) {
+    if (sources.length && sources.every((s) => partisan.includes(s.affiliation))) return caveats.partisan;
+    if (sources.length === 1) return caveats.single;
+    return "";
+  }
+
+  /* "2024-03" plus n months. */
+  function addMonths(month, n) {
+    const [y, m] = month.split("-").map(Number);
+    const index = y * 12 + (m - 1) + n;
+    return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
+  }
+
+  window.webmapCore = {
+    LIST_FILTERS, dateSpan, formatDate, formatPeriod, parseCriteria, matches, facetCounts,
+    blocOf, sourceCaveat, addMonths,
+  };
+})();
