@@ -58,7 +58,7 @@ def test_layers_are_geojson(client, name):
 def test_unknown_layer_lists_the_known_ones(client):
     response = client.get("/api/layers/rivers")
     assert response.status_code == 404
-    assert "countries, countries-closeup, occupied, cities" in response.get_json()["error"]
+    assert "countries, countries-closeup, occupied, cities, ranges" in response.get_json()["error"]
 
 
 def test_healthz_reports_data_version(client):

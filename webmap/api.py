@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from webmap.atlas import LAYER_FILES
 from webmap.exports import MEDIA_TYPES, export_bytes
 from webmap.filters import FilterError, filter_reports, parse_criteria
 from webmap.reports import to_feature_collection
@@ -47,15 +46,21 @@ def report(report_id: str) -> Response:
 
 @bp.get("/api/layers/<name>")
 def layer(name: str) -> Response:
-    """Return a geodata layer (countries, countries-closeup, occupied, cities) as GeoJSON."""
+    """Return a map layer (countries, countries-closeup, occupied, cities, ranges) as GeoJSON."""
     store = current_store()
-    if name not in LAYER_FILES:
-        known = ", ".join(LAYER_FILES)
+    if name not in store.layer_json:
+        known = ", ".join(store.layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
     response = Response(store.layer_json[name], mimetype=GEOJSON)
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response
+
+
+@bp.get("/api/stories")
+def stories() -> Response:
+    """Return every story with its steps."""
+    return _json([story.to_dict() for story in current_store().stories])
 
 
 @bp.get("/api/schema")

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import api, pages, web
+from webmap import api, links, pages, web
 from webmap.store import load_store
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
@@ -25,11 +25,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    store = load_store(Path(app.config["DATA_DIR"]), tiles=app.config["TILES"])
+    prefix = "static/" if app.config.get("STATIC_SITE") else "/static/"
+    store = load_store(
+        Path(app.config["DATA_DIR"]), tiles=app.config["TILES"], static_prefix=prefix
+    )
     if store.error:
         app.logger.error("The map data could not be loaded:\n%s", store.error)
+    for problem in store.story_problems:
+        app.logger.error("Story left out: %s", problem)
     app.extensions["webmap"] = store
     web.init_app(app)
+    links.init_app(app)
     pages.init_app(app)
     api.init_app(app)
     return app

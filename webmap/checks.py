@@ -10,6 +10,7 @@ import shapely
 
 from webmap.atlas import LAYER_FILES, AtlasError, load_atlas
 from webmap.reports import REPORTS_FILE, Problem, ReportError, check_collection, read_json
+from webmap.stories import load_stories
 
 COAST_TOLERANCE_DEG = 0.05  # ~5 km: simplified coastlines may cut off a harbour or a beach
 
@@ -62,6 +63,16 @@ def check_reports_file(path: Path, land: shapely.Geometry | None) -> list[Proble
     return report_warnings(data["features"], str(path), land)
 
 
+def check_stories(data_dir: Path) -> list[Problem]:
+    """Return the problems of the story files in a data folder."""
+    try:
+        data = read_json(data_dir / REPORTS_FILE)
+        ids = {f["properties"]["id"] for f in data["features"]}
+    except (ReportError, KeyError, TypeError):
+        return []  # the reports file's own problems are reported already
+    return load_stories(data_dir, ids)[1]
+
+
 def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
     """Return every problem in the given reports files or data folders."""
     problems: list[Problem] = []
@@ -71,6 +82,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
             own_land = load_land(path)
             own_land = land if own_land is None else own_land
             problems += check_reports_file(path / REPORTS_FILE, own_land)
+            problems += check_stories(path)
             try:
                 load_atlas(path)
             except AtlasError as exc:

@@ -15,6 +15,7 @@ from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
 from webmap.importer import apply_import, plan_import
 from webmap.reports import REPORTS_FILE, load_reports
+from webmap.site import build_site
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -98,6 +99,30 @@ def export_command(fmt: str, output: Path | None) -> None:
     else:
         atomic_write_bytes(output, data)
         click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
+
+
+@cli.command("build-site")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def build_site_command(outdir: Path) -> None:
+    """Write the whole map as plain files into OUTDIR.
+
+    Open OUTDIR/index.html in a browser (no server, no internet needed), copy the
+    folder to a USB stick, or put it on any web host.
+    """
+    from webmap.app import create_app as make_app
+
+    config = {**current_app.config, "STATIC_SITE": True, "TESTING": True}
+    site_app = make_app(config)
+    if site_app.extensions["webmap"].error:
+        raise click.ClickException("the data has problems; run `webmap check` first")
+
+    def progress(items):
+        with click.progressbar(items, label="Writing the site", show_pos=True) as bar:
+            yield from bar
+
+    count = build_site(site_app, outdir, progress)
+    click.echo(f"Wrote {count} pages and data files, plus static files, to {outdir}.")
+    click.echo(f"Open {outdir / 'index.html'} in a browser.")
 
 
 @cli.command("build-geodata")

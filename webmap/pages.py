@@ -8,13 +8,17 @@ from flask import Blueprint, Flask, Response, abort, render_template, request, u
 
 from webmap.countries import COUNTRY_NAMES
 from webmap.filters import LIST_FILTERS, Criteria, FilterError, filter_reports, parse_criteria
+from webmap.geodesy import nearest
+from webmap.links import is_static_site, site_url
 from webmap.mapview import map_config
 from webmap.minimap import minimap_svg
+from webmap.ranges import capitals, capitals_in_range, ring_label
 from webmap.reports import ALLIANCE_CODES, Report
 from webmap.styles import AFFILIATION_LABELS, AREA_STYLES, BLOC_STYLES, KIND_STYLES, STATUS_STYLES
 from webmap.web import current_store
 
 bp = Blueprint("pages", __name__)
+NEARBY_CAPITALS = 12
 ALLIANCE_NAMES = {"NATO": "NATO", "CSTO": "CSTO", "UNION-STATE": "Russia–Belarus Union State"}
 
 
@@ -34,14 +38,24 @@ def _styles() -> dict:
 def index() -> str:
     """Show the map."""
     store = current_store()
+    urls = {
+        "reportsUrl": site_url("api.reports"),
+        "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
+        "layerUrls": {
+            "overview": site_url("api.layer", name="countries"),
+            "closeup": site_url("api.layer", name="countries-closeup"),
+            "ranges": site_url("api.layer", name="ranges"),
+        },
+    }
+    if is_static_site():  # file:// cannot fetch, so the data comes as scripts
+        urls["dataScripts"] = {
+            url: url for url in [urls["reportsUrl"], *urls["layerUrls"].values()]
+        }
     config = map_config(
         {
-            "reportsUrl": url_for("api.reports"),
-            "reportPageUrl": url_for("pages.report", report_id="REPORT_ID"),
-            "layerUrls": {
-                "overview": url_for("api.layer", name="countries"),
-                "closeup": url_for("api.layer", name="countries-closeup"),
-            },
+            **urls,
+            "ringIds": [r.id for r in store.reports if r.range_km],
+            "stories": [story.to_dict() for story in store.stories],
         },
         store.atlas,
     )
@@ -51,8 +65,17 @@ def index() -> str:
         config=config,
         count=len(store.reports),
         facets=facet_choices(store.reports),
+        stories=store.stories,
+        embed=request.args.get("embed") == "1",
+        data_note=data_note(store),
         **form_state(),
     )
+
+
+def data_note(store) -> str:
+    """Say which data a printed page shows: its version and its newest report."""
+    newest = max((r.span[1] for r in store.reports), default="")
+    return f"Data version {store.version}, newest report dated {newest}"
 
 
 def form_state() -> dict:
@@ -162,7 +185,28 @@ def report(report_id: str) -> str:
     blocs = {iso3: store.atlas.bloc_of(iso3, today) for iso3 in countries["iso3"]}
     label = f"Map of the area around {found.place}; the red dot marks the report's location"
     minimap = minimap_svg(countries, blocs, found.lon, found.lat, label)
-    return render_template("report.html", report=found, related=related, minimap=minimap)
+    cities = store.atlas.layers["cities"]
+    return render_template(
+        "report.html",
+        data_note=data_note(store),
+        report=found,
+        related=related,
+        minimap=minimap,
+        distances=nearest(found.lon, found.lat, capitals(cities))[:NEARBY_CAPITALS],
+        in_range=capitals_in_range(found, cities),
+        ring_label=ring_label(found) if found.range_km else "",
+    )
+
+
+@bp.get("/stories/<story_id>")
+def story(story_id: str) -> str:
+    """Show a story as a page: every step with its report, readable and printable without JS."""
+    store = current_store()
+    found = next((s for s in store.stories if s.id == story_id), None)
+    if found is None:
+        abort(404)
+    steps = [(step, store.by_id[step.report]) for step in found.steps]
+    return render_template("story.html", story=found, steps=steps)
 
 
 def init_app(app: Flask) -> None:

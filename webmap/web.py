@@ -26,6 +26,22 @@ def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
     return render_template("unavailable.html", problems=str(exc).splitlines()), 503
 
 
+def is_embed_request() -> bool:
+    """Tell whether this request is for the map made to be framed by other sites."""
+    return request.endpoint == "pages.index" and request.args.get("embed") == "1"
+
+
+def _framing_headers(response: Response) -> Response:
+    """Let any site frame the embed page, and no site frame the others."""
+    if is_embed_request():
+        response.headers["Content-Security-Policy"] = "frame-ancestors *"
+    else:
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Register the shared error handler."""
+    """Register the shared error handler and response headers."""
     app.register_error_handler(DataUnavailable, _unavailable)
+    app.after_request(_framing_headers)

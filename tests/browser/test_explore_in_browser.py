@@ -247,7 +247,7 @@ def test_controls_are_reachable_by_keyboard_with_visible_focus(page, live_server
     assert page.evaluate("document.activeElement.name") == "kind"
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.checked") is True
-    assert page.evaluate("location.search").find("kind=deployment_announcement") >= 0
+    page.wait_for_function("location.search.includes('kind=deployment_announcement')")
 
 
 def test_search_field_value_with_quotes_is_kept_literally(page, live_server):

@@ -15,6 +15,24 @@
     return node;
   }
 
+  /* JSON from the server, or, in the static site (file://), from a data script it ships. */
+  function loadJson(url) {
+    const script = (config.dataScripts || {})[url];
+    if (!script) {
+      return fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`the server answered ${response.status}`);
+        return response.json();
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = script;
+      tag.onload = () => resolve(window.webmapData[url]);
+      tag.onerror = () => reject(new Error(`${script} could not be loaded`));
+      document.head.append(tag);
+    });
+  }
+
   function isWebUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url.trim()); }
 
   function kindStyle(kind) { return config.kinds[kind] || { label: kind, symbol: "?", colour: "#444444" }; }
@@ -76,12 +94,27 @@
     box.append(list);
     const caveat = core.sourceCaveat(sources, config.partisanAffiliations, config.caveats);
     if (caveat) box.append(el("p", "caveat", caveat));
+    if (p.range_km && window.webmapTools && window.webmapTools.hasRing(p.id)) box.append(ringButton(p));
     const more = el("a", "report-link", "Full report page");
     more.href = config.reportPageUrl.replace("REPORT_ID", encodeURIComponent(p.id));
     const footer = el("p");
     footer.append(more);
     box.append(footer);
     return box;
+  }
+
+  function ringButton(p) {
+    const tools = window.webmapTools;
+    const button = el("button", "ring-toggle");
+    button.type = "button";
+    const label = () => {
+      const on = tools.chosenRings.has(p.id);
+      button.textContent = on ? "Hide range ring" : `Show range ring (${Math.round(p.range_km).toLocaleString("en-GB")} km)`;
+      button.setAttribute("aria-pressed", String(on));
+    };
+    label();
+    button.addEventListener("click", () => tools.showRing(p.id, !tools.chosenRings.has(p.id)).then(label));
+    return button;
   }
 
   function markerFor(feature) {
@@ -136,16 +169,21 @@
    * visible opens without panning, so a shared link shows exactly the view it recorded. */
   function openReport(id, keepView) {
     const marker = markers.get(id);
-    if (!marker || !clusters.hasLayer(marker)) return false;
+    if (!marker || !clusters.hasLayer(marker)) return Promise.resolve(false);
     if (keepView && clusters.getVisibleParent(marker) === marker) {
       const popup = marker.getPopup();
       popup.options.autoPan = false;
       marker.openPopup();
       popup.options.autoPan = true;
-      return true;
+      return Promise.resolve(true);
     }
-    clusters.zoomToShowLayer(marker, () => marker.openPopup());
-    return true;
+    return new Promise((resolve) => {
+      clusters.zoomToShowLayer(marker, () => {
+        marker.openPopup();
+        map.once("moveend", () => resolve(true));  // the popup may pan the map into view
+        setTimeout(() => resolve(true), 600);
+      });
+    });
   }
 
   /* Colour every country by its bloc on an ISO day. */
@@ -165,7 +203,7 @@
   function watchDetail() {
     const cache = {};
     let shown = "overview";
-    const load = (level) => (cache[level] = cache[level] || fetch(config.layerUrls[level]).then((r) => r.json()));
+    const load = (level) => (cache[level] = cache[level] || loadJson(config.layerUrls[level]));
     map.on("zoomend", () => {
       const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
       if (wanted === shown) return;
@@ -174,6 +212,7 @@
         if (shown !== wanted) return;
         folium.countries.clearLayers();
         folium.countries.addData(data);
+        folium.countries.bringToBack();  // keep occupied areas and cities drawn on top
         recolour(blocDay);
         document.documentElement.dataset.boundaryDetail = wanted;
       });
@@ -183,5 +222,7 @@
   document.documentElement.dataset.boundaryDetail = "overview";
   watchDetail();
 
-  window.webmapMap = { map, config, clusters, markers, setReports, showOnly, openReport, recolour };
+  window.webmapMap = {
+    map, config, clusters, markers, control: folium.control, loadJson, setReports, showOnly, openReport, recolour,
+  };
 })();

@@ -91,30 +91,58 @@
     return `${map.getZoom()}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`;
   }
 
+  const embedded = new URLSearchParams(window.location.search).get("embed") === "1";
+  const embedLink = document.getElementById("embed-open");
+
   function stateParams() {
     const params = filterParams();
-    if (openId) params.set("report", openId);
+    if (embedded) params.set("embed", "1");
+    const story = window.webmapStories.state();
+    if (openId && !story) params.set("report", openId);  // in a story, the step names the report
+    const rings = [...window.webmapTools.chosenRings].sort();
+    if (rings.length) params.set("ring", rings.join(","));
+    if (story) {
+      params.set("story", story.story);
+      params.set("step", String(story.step));
+    }
     params.set("map", viewParam());
     return params;
   }
 
-  /* Record the state: a new history entry when filters or the report changed, else replace. */
+  /* Record the state: a new history entry when filters or the report changed, else replace.
+   * While the map settles after Back/Forward or a story step (flying, opening the popup), the
+   * changes it makes replace the entry instead of adding new ones. */
   let writeTimer = null;
+  let settling = 0;
+  let pendingPush = false;
+  function settleWhile(promise) {
+    settling += 1;
+    Promise.resolve(promise).finally(() => setTimeout(() => { settling -= 1; }, 50));
+  }
   function syncUrl(allowPush) {
+    pendingPush = pendingPush || (allowPush && settling === 0);
     clearTimeout(writeTimer);
     writeTimer = setTimeout(() => {
+      const push = pendingPush;
+      pendingPush = false;
       const next = stateParams();
       const current = new URLSearchParams(window.location.search);
       const withoutView = (p) => { const c = new URLSearchParams(p); c.delete("map"); return c.toString(); };
+      if (embedLink) {
+        const full = new URLSearchParams(next);
+        full.delete("embed");
+        embedLink.href = `${window.location.pathname}?${full.toString()}`;
+      }
       if (next.toString() === current.toString()) return;
       const changed = withoutView(next) !== withoutView(current);
       const url = `${window.location.pathname}?${next.toString()}`;
-      if (allowPush && changed) window.history.pushState(null, "", url);
+      if (push && changed) window.history.pushState(null, "", url);
       else window.history.replaceState(null, "", url);
     }, 0);
   }
 
   function applyUrl() {
+    const waits = [];
     const params = new URLSearchParams(window.location.search);
     const hash = /(?:^#|&)report=([a-z0-9-]+)/.exec(window.location.hash);  // older links
     setControls(params);
@@ -124,8 +152,14 @@
     if (hasView) map.setView([view[1], view[2]], view[0], { animate: false });
     const report = params.get("report") || (hash && hash[1]);
     openId = report || null;
-    if (report) wm.openReport(report, hasView);
+    if (report) waits.push(wm.openReport(report, hasView));
     else map.closePopup();
+    waits.push(window.webmapTools.setRings(params.getAll("ring").flatMap((v) => v.split(",")).filter(Boolean)));
+    const story = params.get("story");
+    const arriving = story && window.webmapStories.start(story, Number(params.get("step")) || 1, false);
+    if (arriving) waits.push(arriving);
+    else window.webmapStories.close(false);
+    settleWhile(Promise.all(waits));
   }
 
   map.on("popupopen", (e) => {
@@ -140,6 +174,8 @@
     }
   });
   map.on("moveend", () => syncUrl(false));
+  window.webmapTools.onRingsChange(() => syncUrl(true));
+  window.webmapStories.onChange((done) => { syncUrl(true); settleWhile(done); });
   window.addEventListener("popstate", applyUrl);
 
   /* ---- controls ---- */
@@ -157,6 +193,14 @@
     stop();
     setTimeout(() => { refresh(); syncUrl(true); }, 0);
   });
+
+  /* Clear every filter at once (a story shows all its reports). */
+  function clearFilters() {
+    stop();
+    form.reset();
+    refresh();
+  }
+  window.webmapControls = { clearFilters };
   document.getElementById("time-all").addEventListener("click", () => {
     stop();
     timeFrom.value = "";
@@ -192,6 +236,36 @@
 
   playButton.addEventListener("click", () => (player ? stop() : play()));
 
+  /* ---- printing: the shown reports with every source in full ---- */
+
+  function buildPrintList() {
+    const list = document.getElementById("print-reports");
+    const criteria = core.parseCriteria(filterParams());
+    const shown = features.filter((f) => core.matches(f, criteria));
+    const items = shown.map((f) => {
+      const p = f.properties;
+      const item = document.createElement("li");
+      const head = document.createElement("p");
+      head.textContent = `${p.title}. ${core.formatDate(p.date)}, ${p.place}. Status: ${config.statuses[p.status].label}. ` +
+        `Claimed by: ${p.claimed_by || "no single claimant"}.`;
+      const sources = document.createElement("ul");
+      for (const s of p.sources) {
+        const line = document.createElement("li");
+        const parts = [s.publisher, s.title, s.published, config.affiliations[s.affiliation], s.url].filter(Boolean);
+        line.textContent = parts.join(" · ");
+        sources.append(line);
+      }
+      item.append(head, sources);
+      return item;
+    });
+    list.replaceChildren(...items);
+    const filters = filterParams().toString();
+    document.getElementById("print-filters").textContent =
+      `${shown.length} of ${features.length} reports shown${filters ? ` (filters: ${decodeURIComponent(filters)})` : ""}`;
+  }
+  window.addEventListener("beforeprint", buildPrintList);
+  window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) buildPrintList(); });
+
   /* ---- start ---- */
 
   window.webmap = {
@@ -204,11 +278,7 @@
     },
   };
 
-  fetch(config.reportsUrl)
-    .then((response) => {
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      return response.json();
-    })
+  wm.loadJson(config.reportsUrl)
     .then((collection) => {
       features = collection.features;
       const months = features.map((f) => f.properties.date.slice(0, 7)).filter((m) => m.length === 7).sort();
@@ -216,6 +286,7 @@
       lastMonth = months[months.length - 1] || "";
       wm.setReports(features);
       applyUrl();
+      syncUrl(false);
       root.dataset.reportsDrawn = String(features.length);
       performance.mark("webmap:markers-drawn");
     })

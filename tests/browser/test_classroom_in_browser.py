@@ -1,0 +1,195 @@
+"""Classroom tools in Chromium: range rings, measuring, stories, the offline site, print, embed."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from webmap import create_app
+from webmap.geodesy import distance_km
+from webmap.site import build_site
+
+SHIPPED = Path(__file__).parent.parent.parent / "geodata"
+DRAWN = "document.documentElement.dataset.reportsDrawn"
+RINGED = "oreshnik-krichev-satellite-analysis-2025"
+
+
+def open_map(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function(DRAWN, timeout=20_000)
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), " ".join(p.extract_text() for p in reader.pages)
+
+
+def test_a_range_ring_toggles_from_the_popup_and_is_labelled(page, live_server):
+    page, log = page
+    open_map(page, f"{live_server}/?report={RINGED}")
+    button = page.locator(".report-popup .ring-toggle")
+    assert button.inner_text() == "Show range ring (5,500 km)"
+    button.click()
+    page.wait_for_function("document.documentElement.dataset.ringsShown === '1'")
+    assert page.locator("path.range-ring").count() == 1
+    label = page.locator(".ring-label").inner_text()
+    assert label.startswith("Reported range 5,500 km (sources:")
+    page.wait_for_function(f"location.search.includes('ring={RINGED}')")
+    assert button.inner_text() == "Hide range ring"
+    button.click()
+    page.wait_for_function("document.documentElement.dataset.ringsShown === '0'")
+    assert page.locator("path.range-ring").count() == 0
+    assert log.errors == []
+
+
+def test_the_range_rings_layer_shows_every_ring(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    page.hover(".leaflet-control-layers")
+    page.get_by_label("Range rings (reported ranges)").check()
+    page.wait_for_function("document.querySelectorAll('path.range-ring').length >= 5")
+    rings = page.evaluate(
+        "fetch('/api/layers/ranges').then(r => r.json()).then(d => d.features.length)"
+    )
+    assert page.locator("path.range-ring").count() == rings
+    assert log.errors == []
+
+
+def test_measuring_a_distance(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    page.click(".measure-button")
+    assert page.get_attribute(".measure-button", "aria-pressed") == "true"
+    box = page.locator(".folium-map").bounding_box()
+    points = [
+        (box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4),
+        (box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.6),
+    ]
+    latlngs = []
+    for x, y in points:
+        latlngs.append(
+            page.evaluate(
+                "([x, y]) => { const m = window.webmapMap.map; "
+                "const r = m.getContainer().getBoundingClientRect(); "
+                "return m.containerPointToLatLng([x - r.left, y - r.top]); }",
+                [x, y],
+            )
+        )
+        page.mouse.click(x, y)
+        page.wait_for_timeout(400)
+    measured = int(page.evaluate("document.documentElement.dataset.measuredKm"))
+    expected = distance_km(
+        latlngs[0]["lng"], latlngs[0]["lat"], latlngs[1]["lng"], latlngs[1]["lat"]
+    )
+    assert measured == pytest.approx(expected, rel=0.006)
+    assert f"Distance: {measured:,} km" in page.inner_text(".measure-readout")
+    page.keyboard.press("Escape")
+    assert page.get_attribute(".measure-button", "aria-pressed") == "false"
+    assert log.errors == []
+
+
+def test_a_story_walks_through_its_reports(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    page.get_by_role(
+        "link", name="Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)"
+    ).click()
+    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'")
+    assert page.inner_text("#story-progress") == "Step 1 of 8"
+    assert "Dnipro" in page.inner_text("#story-text")
+    page.locator('.report-popup[data-report-id="oreshnik-strike-dnipro-2024"]').wait_for()
+    assert page.is_disabled("#story-prev")
+    page.click("#story-next")
+    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/2'")
+    page.locator(
+        '.report-popup[data-report-id="putin-oreshnik-belarus-announcement-2024"]'
+    ).wait_for()
+    page.wait_for_function("location.search.includes('step=2')")
+    centre = page.evaluate("window.webmapMap.map.getCenter()")
+    assert centre["lat"] == pytest.approx(53.9, abs=0.5) and centre["lng"] == pytest.approx(
+        27.56, abs=0.5
+    )
+    page.go_back()
+    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'")
+    page.locator('.report-popup[data-report-id="oreshnik-strike-dnipro-2024"]').wait_for()
+    page.go_forward()
+    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/2'")
+    page.click("#story-close")
+    assert page.is_hidden("#story-player")
+    assert log.errors == []
+
+
+def test_print_the_map_and_a_report_page_to_a4_pdf(page, live_server):
+    page, log = page
+    open_map(page, f"{live_server}/?kind=strike")
+    page.emulate_media(media="print")
+    pages, text = pdf_text(page.pdf(format="A4", landscape=True, print_background=True))
+    assert pages >= 2
+    assert "Data version" in text and "3 of 50 reports shown" in text.replace("\n", " ")
+    assert "https://babel.ua" in text.replace("\n", "")  # a source of the Dnipro strike, in full
+    assert "Legend" in text
+    page.goto(f"{live_server}/reports/putin-oreshnik-belarus-announcement-2024")
+    pages, text = pdf_text(page.pdf(format="A4", print_background=True))
+    flat = re.sub(r"\s+", "", text)
+    assert pages >= 1
+    assert "rferl.org/amp/putin-oreshnik-missile-system-deployment-belarus/33229511.html" in flat
+    assert "Dataversion" in flat and "Sources(5)" in flat
+    assert log.errors == []
+
+
+def test_embed_shows_only_the_map(page, live_server):
+    page, log = page
+    open_map(page, f"{live_server}/?embed=1&kind=strike")
+    assert page.locator(".site-header").count() == 0
+    assert page.is_hidden("#filters")
+    assert page.evaluate("window.webmapMap.clusters.getLayers().length") == 3
+    page.wait_for_function("location.search.includes('embed=1')")
+    link = page.get_attribute("#embed-open", "href")
+    assert "kind=strike" in link and "embed" not in link
+    assert log.errors == []
+
+
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    app = create_app({"DATA_DIR": str(SHIPPED), "STATIC_SITE": True, "TESTING": True})
+    build_site(app, out)
+    return out
+
+
+def test_static_site_works_from_file_urls(browser, static_site):
+    context = browser.new_context(viewport={"width": 1300, "height": 850})
+    page = context.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    open_map(page, (static_site / "index.html").as_uri())
+    page.locator(".report-marker").first.click()
+    page.locator(".report-popup ol.sources a").first.wait_for()
+    page.get_by_role("link", name="NATO's eastern flank since 2014").click()
+    page.wait_for_function(
+        "document.documentElement.dataset.storyStep === 'nato-eastern-flank-since-2014/1'"
+    )
+    page.click("#story-next")
+    page.locator('.report-popup[data-report-id="efp-battlegroup-lithuania-rukla-2017"]').wait_for()
+    page.goto((static_site / "reports.html").as_uri())
+    page.get_by_role("link", name=re.compile("Zapad-2021")).click()
+    assert page.url.endswith("/reports/zapad-2021-exercise.html")
+    page.get_by_role("link", name="Show on the map").click()
+    page.wait_for_function(DRAWN)
+    page.locator('.report-popup[data-report-id="zapad-2021-exercise"]').wait_for()
+    assert errors == []
+    assert all(url.startswith(("file://", "data:")) for url in requests)
+    context.close()
+
+
+def test_static_site_copies_can_move(static_site, tmp_path):
+    moved = tmp_path / "usb-stick"
+    shutil.copytree(static_site, moved)
+    assert (moved / "index.html").read_text("utf-8").count('src="static/') >= 3

@@ -1,0 +1,85 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from webmap.reports import load_reports
+from webmap.stories import check_story, load_stories
+
+SHIPPED = Path(__file__).parent.parent / "geodata"
+IDS = {"a-report", "b-report"}
+
+
+def story(**changes):
+    data = {
+        "id": "my-story",
+        "title": "A story",
+        "summary": "What it tells.",
+        "steps": [{"report": "a-report", "text": "First.", "zoom": 6}],
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (story(), []),
+        (
+            story(id="other"),
+            ["s/my-story.json: other: id: must match the file name (my-story.json)"],
+        ),
+        (story(title=" "), ["s/my-story.json: my-story: title: is empty"]),
+        (story(steps=[]), ["s/my-story.json: my-story: steps: a story needs at least one step"]),
+        (
+            story(steps=[{"report": "nope", "text": "x"}]),
+            ["s/my-story.json: my-story: steps[1].report: no report has id 'nope'"],
+        ),
+        (
+            story(steps=[{"report": "a-report", "text": "", "zoom": 30}]),
+            [
+                "s/my-story.json: my-story: steps[1].text: is empty",
+                "s/my-story.json: my-story: steps[1].zoom: 30 is not a whole number from 3 to 12",
+            ],
+        ),
+    ],
+)
+def test_story_problems(data, expected):
+    assert [str(p) for p in check_story(data, "s/my-story.json", IDS)] == expected
+
+
+def test_shipped_stories_are_valid_and_walk_real_reports():
+    ids = {r.id for r in load_reports(SHIPPED / "reports.geojson")}
+    stories, problems = load_stories(SHIPPED, ids)
+    assert problems == []
+    titles = {s.title for s in stories}
+    assert "Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)" in titles
+    assert "NATO's eastern flank since 2014" in titles
+    assert all(len(s.steps) >= 5 for s in stories)
+
+
+def test_check_command_reports_a_broken_story(runner, data_dir):
+    from webmap.cli import cli
+
+    (data_dir / "stories").mkdir()
+    path = data_dir / "stories" / "broken.json"
+    path.write_text(json.dumps(story(id="broken", steps=[{"report": "gone", "text": "x"}])))
+    result = runner.invoke(cli, ["check", str(data_dir)])
+    assert result.exit_code == 1
+    assert f"{path}: broken: steps[1].report: no report has id 'gone'" in result.output
+
+
+def test_story_page_and_api(client, data_dir):
+    from webmap import create_app
+
+    (data_dir / "stories").mkdir()
+    path = data_dir / "stories" / "my-story.json"
+    steps = [{"report": "oreshnik-strike-dnipro-2024", "text": "<b>First</b> strike."}]
+    path.write_text(json.dumps(story(steps=steps)))
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    html = client.get("/stories/my-story").get_data(as_text=True)
+    assert "&lt;b&gt;First&lt;/b&gt; strike." in html
+    assert 'href="/reports/oreshnik-strike-dnipro-2024"' in html
+    assert client.get("/api/stories").get_json()[0]["id"] == "my-story"
+    assert client.get("/stories/none").status_code == 404
+    assert 'data-story="my-story"' in client.get("/").get_data(as_text=True)

@@ -1,0 +1,51 @@
+"""Links in pages: Flask's URLs when served, relative file paths in the static site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request, url_for
+
+# Endpoint -> file in the static site (format with the URL values).
+STATIC_FILES = {
+    "pages.index": "index.html",
+    "pages.reports": "reports.html",
+    "pages.report": "reports/{report_id}.html",
+    "pages.story": "stories/{story_id}.html",
+    "pages.map_script": "map.js",
+    "static": "static/{filename}",
+    "api.export": "export/reports.{fmt}",
+}
+# Data the map loads, as the static site ships it: a script that fills window.webmapData.
+STATIC_DATA = {
+    ("api.reports", ""): "data/reports.js",
+    ("api.layer", "countries"): "data/layer-countries.js",
+    ("api.layer", "countries-closeup"): "data/layer-countries-closeup.js",
+    ("api.layer", "ranges"): "data/layer-ranges.js",
+}
+
+
+def is_static_site() -> bool:
+    """Tell whether pages are being rendered for the static site."""
+    return bool(current_app.config.get("STATIC_SITE"))
+
+
+def site_url(endpoint: str, **values: str) -> str | None:
+    """Return the link to endpoint; in the static site a relative path, or None if it has none."""
+    if not is_static_site():
+        return url_for(endpoint, **values)
+    if endpoint in ("api.reports", "api.layer"):
+        return STATIC_DATA.get((endpoint, values.get("name", "")))
+    pattern = STATIC_FILES.get(endpoint)
+    if pattern is None:
+        return None
+    fields = {k: v for k, v in values.items() if "{" + k + "}" in pattern}
+    query = {k: v for k, v in values.items() if k not in fields}
+    depth = max(request.path.count("/") - 1, 0)
+    path = "../" * depth + pattern.format(**fields)
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def init_app(app: Flask) -> None:
+    """Make site_url and is_static_site available in every template."""
+    app.jinja_env.globals.update(site_url=site_url, is_static_site=is_static_site)

@@ -1,0 +1,75 @@
+/* webmap story mode: step through a story's reports; the map flies to each one.
+ * Exposes window.webmapStories; webmap.js keeps ?story=<id>&step=<n> in the URL. */
+(function () {
+  "use strict";
+
+  const wm = window.webmapMap;
+  const map = wm.map;
+  const stories = new Map((wm.config.stories || []).map((s) => [s.id, s]));
+  const player = document.getElementById("story-player");
+  const title = document.getElementById("story-title");
+  const text = document.getElementById("story-text");
+  const progress = document.getElementById("story-progress");
+  const prev = document.getElementById("story-prev");
+  const next = document.getElementById("story-next");
+  const listeners = [];
+  let current = null;
+  let index = 0;
+
+  function show(story, i) {
+    current = story;
+    index = Math.max(0, Math.min(i, story.steps.length - 1));
+    const step = story.steps[index];
+    player.hidden = false;
+    title.textContent = story.title;
+    progress.textContent = `Step ${index + 1} of ${story.steps.length}`;
+    text.textContent = step.text;
+    prev.disabled = index === 0;
+    next.disabled = index === story.steps.length - 1;
+    document.documentElement.dataset.storyStep = `${story.id}/${index + 1}`;
+    const marker = wm.markers.get(step.report);
+    if (!marker) return Promise.resolve(false);
+    map.closePopup();
+    return new Promise((resolve) => {
+      map.once("moveend", () => wm.openReport(step.report, true).then(resolve));
+      map.flyTo(marker.getLatLng(), step.zoom || Math.max(map.getZoom(), 6), { duration: 0.8 });
+    });
+  }
+
+  function changed(done) { listeners.forEach((fn) => fn(done)); }
+
+  /* Show a story at a step; returns a promise that settles when the map has arrived, or null. */
+  function start(id, step, notify) {
+    const story = stories.get(id);
+    if (!story) return null;
+    const done = show(story, (step || 1) - 1);
+    if (notify !== false) changed(done);
+    return done;
+  }
+
+  function close(notify) {
+    if (!current) return;
+    current = null;
+    player.hidden = true;
+    delete document.documentElement.dataset.storyStep;
+    if (notify !== false) changed(Promise.resolve());
+  }
+
+  prev.addEventListener("click", () => changed(show(current, index - 1)));
+  next.addEventListener("click", () => changed(show(current, index + 1)));
+  document.getElementById("story-close").addEventListener("click", () => close());
+  for (const link of document.querySelectorAll("a.story-start")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      window.webmapControls.clearFilters();
+      start(link.dataset.story, 1);
+    });
+  }
+
+  window.webmapStories = {
+    start,
+    close,
+    state: () => (current ? { story: current.id, step: index + 1 } : null),
+    onChange: (fn) => listeners.push(fn),
+  };
+})();
