@@ -50,3 +50,29 @@ def test_filters_or_within_and_across(args, expected):
 def test_bad_filter_values_are_explained(args, message):
     with pytest.raises(FilterError, match=message):
         parse_criteria(args)
+
+
+SHIPPED = load_reports(Path(__file__).parent.parent / "geodata" / "reports.geojson")
+INDEX_CASES = [
+    {},
+    {"kind": ["strike,deployment"]},
+    {"status": ["disputed", "denied"], "actor": ["blr"]},
+    {"affiliation": ["state_media"], "from": ["2023"]},
+    {"from": ["2022-02"], "to": ["2022-12"]},
+    {"to": ["2016"]},
+    {"q": ["oreshnik belarus"]},
+    {"q": ["TASS"], "kind": ["exercise"]},
+    {"bbox": ["20,53,33,57"]},
+    {"bbox": ["170,50,-170,56"]},
+    {"actor": ["NATO"], "status": ["confirmed"], "bbox": ["10,40,45,71"]},
+]
+
+
+@pytest.mark.parametrize("args", INDEX_CASES)
+def test_vectorised_index_matches_the_plain_filter(args):
+    from webmap.report_index import ReportIndex
+
+    index = ReportIndex(SHIPPED)
+    criteria = parse_criteria(args)
+    fast = [SHIPPED[i].id for i in index.query(criteria)]
+    assert fast == [r.id for r in filter_reports(SHIPPED, criteria)]

@@ -8,8 +8,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from webmap.exports import MEDIA_TYPES, export_bytes
-from webmap.filters import FilterError, filter_reports, parse_criteria
-from webmap.reports import to_feature_collection
+from webmap.filters import FilterError, parse_criteria
 from webmap.schema import report_schema
 from webmap.web import current_store
 
@@ -31,8 +30,8 @@ def reports() -> Response:
         criteria = parse_criteria(request.args.to_dict(flat=False))
     except FilterError as exc:
         return _json({"error": str(exc)}, status=400)
-    matched = filter_reports(current_store().reports, criteria)
-    return _json(to_feature_collection(matched), mimetype=GEOJSON)
+    index = current_store().index
+    return Response(index.feature_collection(index.query(criteria)), mimetype=GEOJSON)
 
 
 @bp.get("/api/reports/<report_id>")
@@ -51,10 +50,7 @@ def layer(name: str) -> Response:
     if name not in store.layer_json:
         known = ", ".join(store.layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
-    response = Response(store.layer_json[name], mimetype=GEOJSON)
-    response.cache_control.public = True
-    response.cache_control.max_age = 3600
-    return response
+    return Response(store.layer_json[name], mimetype=GEOJSON)
 
 
 @bp.get("/api/stories")

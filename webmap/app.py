@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import api, links, pages, web
+from webmap import api, http_cache, links, pages, web
 from webmap.store import load_store
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["webmap"] = store
     web.init_app(app)
     links.init_app(app)
+    http_cache.init_app(app)
     pages.init_app(app)
     api.init_app(app)
     return app

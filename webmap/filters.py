@@ -66,7 +66,7 @@ def parse_criteria(args: Mapping[str, Sequence[str]]) -> Criteria:
     )
 
 
-def _searchable(report: Report) -> str:
+def searchable_text(report: Report) -> str:
     """Return the text that a search looks through, folded for case."""
     parts = [report.title, report.summary, report.place, report.claimed_by, *report.systems]
     parts += [s.publisher for s in report.sources]
@@ -88,7 +88,7 @@ def matches(report: Report, c: Criteria) -> bool:
         return False
     if c.affiliation and not {s.affiliation for s in report.sources} & set(c.affiliation):
         return False
-    if c.q and not all(word in _searchable(report) for word in c.q.split()):
+    if c.q and not all(word in searchable_text(report) for word in c.q.split()):
         return False
     if c.bbox:
         west, south, east, north = c.bbox

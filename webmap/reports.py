@@ -376,7 +376,3 @@ def save_reports(path: Path, reports: Iterable[Report]) -> None:
     features = [r.to_feature() for r in sorted(reports, key=lambda r: r.id)]
     write_feature_collection(path, features, indent=2)
 
-
-def to_feature_collection(reports: Iterable[Report]) -> dict[str, Any]:
-    """Return reports as a GeoJSON FeatureCollection dict."""
-    return {"type": "FeatureCollection", "features": [r.to_feature() for r in reports]}

@@ -10,6 +10,7 @@ from pathlib import Path
 from webmap.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.mapview import MapParts, build_map
 from webmap.ranges import ring_features
+from webmap.report_index import ReportIndex
 from webmap.reports import REPORTS_FILE, Problem, Report, ReportError, load_reports
 from webmap.stories import STORIES_DIR, Story, load_stories
 
@@ -22,6 +23,7 @@ class DataStore:
     reports: list[Report] = field(default_factory=list)
     by_id: dict[str, Report] = field(default_factory=dict)
     atlas: Atlas | None = None
+    index: ReportIndex | None = None
     map_parts: MapParts | None = None
     layer_json: dict[str, bytes] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)
@@ -52,6 +54,7 @@ def load_store(data_dir: Path, tiles: str = "none", static_prefix: str = "/stati
         store.error = str(exc)
         return store
     store.by_id = {r.id: r for r in store.reports}
+    store.index = ReportIndex(store.reports)
     store.stories, store.story_problems = load_stories(store.data_dir, set(store.by_id))
     store.map_parts = build_map(store.atlas, tiles=tiles, static_prefix=static_prefix)
     store.layer_json = {

@@ -1,0 +1,41 @@
+import gzip
+import json
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/reports", "/map.js", "/", "/static/vendor/leaflet/leaflet.js"]
+)
+def test_responses_are_gzipped_for_browsers_that_accept_it(client, path):
+    plain = client.get(path)
+    zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data) / 2
+    assert "Content-Encoding" not in plain.headers
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_etag_gives_304_when_nothing_changed(client, gz):
+    headers = {"Accept-Encoding": "gzip"} if gz else {}
+    first = client.get("/api/reports?kind=strike", headers=headers)
+    etag = first.headers["ETag"]
+    again = client.get("/api/reports?kind=strike", headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/api/reports?kind=exercise", headers={**headers, "If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_cache_lifetimes(client):
+    assert client.get("/static/js/webmap.js").headers["Cache-Control"] == "public, max-age=86400"
+    assert client.get("/api/layers/countries").headers["Cache-Control"] == "public, max-age=3600"
+    reports = client.get("/api/reports").headers["Cache-Control"]
+    assert "no-cache" in reports and "max-age=0" in reports
+
+
+def test_gzipped_api_body_is_the_geojson(client):
+    zipped = client.get("/api/reports?kind=strike", headers={"Accept-Encoding": "gzip"})
+    body = json.loads(gzip.decompress(zipped.data))
+    assert [f["id"] for f in body["features"]] == ["oreshnik-strike-dnipro-2024"]
