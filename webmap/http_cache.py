@@ -32,8 +32,15 @@ def finish(response: Response) -> Response:
     """Add an ETag and Cache-Control, answer 304 when the browser has it, gzip when it can."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    response.direct_passthrough = False
-    body = response.get_data()
+    if response.direct_passthrough:  # a static file: read it now, and close it now
+        stream = response.response
+        response.direct_passthrough = False
+        body = b"".join(stream)
+        if hasattr(stream, "close"):
+            stream.close()
+        response.set_data(body)
+    else:
+        body = response.get_data()
     etag = response.get_etag()[0] or hashlib.sha256(body).hexdigest()[:20]
     compressible = len(body) >= MIN_BYTES and (response.mimetype or "").startswith(COMPRESSIBLE)
     use_gzip = compressible and "gzip" in request.accept_encodings
@@ -43,8 +50,7 @@ def finish(response: Response) -> Response:
     age = _max_age(request.path)
     response.cache_control.public = True
     response.cache_control.max_age = age
-    if age == 0:
-        response.cache_control.no_cache = True
+    response.cache_control.no_cache = True if age == 0 else None
     response.make_conditional(request)
     if response.status_code != 200 or not use_gzip:
         return response

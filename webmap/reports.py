@@ -375,4 +375,3 @@ def save_reports(path: Path, reports: Iterable[Report]) -> None:
     """Write reports atomically as a FeatureCollection sorted by id, 2-space indented."""
     features = [r.to_feature() for r in sorted(reports, key=lambda r: r.id)]
     write_feature_collection(path, features, indent=2)
-
