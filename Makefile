@@ -31,8 +31,13 @@ test: $(VENV)/.installed-test $(CHROMIUM)
 	$(BIN)/ruff format --check webmap tests benchmarks
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test
-	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+# Benchmarks (not part of test): needs the geodata extra (full-resolution baseline), gunicorn,
+# wrk and npm (jQuery for the folium baseline). Rewrites BENCHMARKS.md.
+bench: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/pip install --quiet -e '.[test,geodata,deploy]'
+	command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get install -y wrk; }
+	$(BIN)/python benchmarks/run.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix webmap tests benchmarks

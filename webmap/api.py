@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from webmap.exports import MEDIA_TYPES, export_bytes
 from webmap.filters import FilterError, parse_criteria
 from webmap.schema import report_schema
-from webmap.web import current_store
+from webmap.web import current_store, loaded_store
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
@@ -79,7 +79,7 @@ def export(fmt: str) -> Response:
 @bp.get("/healthz")
 def healthz() -> Response:
     """Say whether the data loaded, which version is live and how many reports it holds."""
-    store = current_app.extensions["webmap"]
+    store = loaded_store()
     if store.error:
         return _json({"status": "error", "error": store.error}, status=503)
     return _json({"status": "ok", "data_version": store.version, "reports": len(store.reports)})

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from webmap import api, http_cache, links, pages, web
-from webmap.store import load_store
+from webmap.store import DataStore, load_store
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
 
@@ -25,6 +25,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if app.config.get("LOAD_DATA", True):
+        load_data(app)
+    web.init_app(app)
+    links.init_app(app)
+    http_cache.init_app(app)
+    pages.init_app(app)
+    api.init_app(app)
+    return app
+
+
+def load_data(app: Flask) -> DataStore:
+    """Load the data directory into the app (once) and log what could not be used."""
     prefix = "static/" if app.config.get("STATIC_SITE") else "/static/"
     store = load_store(
         Path(app.config["DATA_DIR"]), tiles=app.config["TILES"], static_prefix=prefix
@@ -34,9 +46,4 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for problem in store.story_problems:
         app.logger.error("Story left out: %s", problem)
     app.extensions["webmap"] = store
-    web.init_app(app)
-    links.init_app(app)
-    http_cache.init_app(app)
-    pages.init_app(app)
-    api.init_app(app)
-    return app
+    return store

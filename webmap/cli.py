@@ -18,7 +18,12 @@ from webmap.reports import REPORTS_FILE, load_reports
 from webmap.site import build_site
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def create_cli_app():
+    """Create the app for a command; the data loads only if the command needs it."""
+    return create_app({"LOAD_DATA": False})
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app, add_version_option=False)
 def cli() -> None:
     """webmap: a map of alliances and military deployments, as reported.
 
@@ -111,7 +116,7 @@ def build_site_command(outdir: Path) -> None:
     """
     from webmap.app import create_app as make_app
 
-    config = {**current_app.config, "STATIC_SITE": True, "TESTING": True}
+    config = {**current_app.config, "STATIC_SITE": True, "TESTING": True, "LOAD_DATA": True}
     site_app = make_app(config)
     if site_app.extensions["webmap"].error:
         raise click.ClickException("the data has problems; run `webmap check` first")

@@ -16,7 +16,7 @@ from jinja2 import Template
 from webmap.assets import use_vendored_assets
 from webmap.atlas import Atlas
 from webmap.reports import CAVEATS, PARTISAN_AFFILIATIONS
-from webmap.styles import BLOC_STYLES, client_styles
+from webmap.styles import client_styles
 
 CENTRE = (54.0, 27.0)  # [lat, lon]: Belarus, between Moscow and Berlin
 ZOOM_START = 5
@@ -43,6 +43,7 @@ class MapParts:
     header: str
     html: str
     script: str
+    country_style: dict[str, Any]
 
 
 class _Handoff(MacroElement):
@@ -105,17 +106,6 @@ def text_tooltip(fields: list[str], **options: Any) -> JsCode:
     )
 
 
-def _country_style(feature: dict, fill_opacity: float) -> dict[str, Any]:
-    """Style a country by its bloc."""
-    bloc = BLOC_STYLES[feature["properties"]["bloc"]]
-    return {
-        "fillColor": bloc["fill"],
-        "fillOpacity": fill_opacity,
-        "color": "#ffffff",
-        "weight": 0.8,
-    }
-
-
 def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
     """Return the occupied and claimed areas of Ukraine as two hatched layers."""
     group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine")
@@ -166,12 +156,11 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     tile = tile_layer(tiles)
     if tile is not None:
         tile.add_to(fmap)
-    countries_data = atlas.layer_geojson("countries")
-    fill_opacity = 1.0 if tile is None else 0.45
+    # The outlines are not in the page: our script loads them (cached, in parallel with the
+    # reports) and colours each country by its alliance on the date shown.
     countries = folium.GeoJson(
-        countries_data,
+        {"type": "FeatureCollection", "features": []},
         name="Countries by alliance",
-        style_function=lambda f: _country_style(f, fill_opacity),
         on_each_feature=text_tooltip(["name", "bloc_label"], sticky=True),
         attribution=ATTRIBUTION,
     )
@@ -186,7 +175,17 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     root.render()
     # folium's viewport tag forbids zooming the page (maximum-scale=1); ours in base.html allows it.
     header = re.sub(r"<meta\s+name=\"viewport\"[^>]*>", "", root.header.render())
-    return MapParts(header=header, html=root.html.render(), script=root.script.render())
+    country_style = {
+        "color": "#ffffff",
+        "weight": 0.8,
+        "fillOpacity": 1.0 if tile is None else 0.45,
+    }
+    return MapParts(
+        header=header,
+        html=root.html.render(),
+        script=root.script.render(),
+        country_style=country_style,
+    )
 
 
 def map_config(urls: dict[str, Any], atlas: Atlas) -> dict[str, Any]:

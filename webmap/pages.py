@@ -55,6 +55,7 @@ def index() -> str:
         {
             **urls,
             "ringIds": [r.id for r in store.reports if r.range_km],
+            "countryStyle": store.map_parts.country_style,
             "stories": [story.to_dict() for story in store.stories],
         },
         store.atlas,

@@ -11,9 +11,19 @@ class DataUnavailable(Exception):
     """The data directory could not be loaded; the message lists every problem."""
 
 
+def loaded_store() -> DataStore:
+    """Return the app's data, loading it now if the app was created without it (CLI commands)."""
+    store = current_app.extensions.get("webmap")
+    if store is None:
+        from webmap.app import load_data
+
+        store = load_data(current_app)
+    return store
+
+
 def current_store() -> DataStore:
     """Return the data the app serves, or raise DataUnavailable with the reason."""
-    store: DataStore = current_app.extensions["webmap"]
+    store = loaded_store()
     if store.error:
         raise DataUnavailable(store.error)
     return store

@@ -38,7 +38,7 @@ def test_no_serious_accessibility_violations(page, live_server, path):
     page, log = page
     page.goto(f"{live_server}{path}")
     if path.startswith("/?") or path == "/":
-        page.wait_for_function("document.documentElement.dataset.reportsDrawn", timeout=20_000)
+        page.wait_for_function("document.documentElement.dataset.mapDrawn", timeout=20_000)
         page.wait_for_timeout(300)
     assert violations(page) == []
     assert log.errors == []

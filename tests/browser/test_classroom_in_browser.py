@@ -15,7 +15,7 @@ from webmap.geodesy import distance_km
 from webmap.site import build_site
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
-DRAWN = "document.documentElement.dataset.reportsDrawn"
+DRAWN = "document.documentElement.dataset.mapDrawn"
 RINGED = "oreshnik-krichev-satellite-analysis-2025"
 
 

@@ -13,7 +13,7 @@ from webmap.atlas import load_atlas
 from webmap.styles import BLOC_STYLES
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
-DRAWN = "document.documentElement.dataset.reportsDrawn"
+DRAWN = "document.documentElement.dataset.mapDrawn"
 
 # One table of cases for the server's filtering and the browser's.
 FILTER_CASES = [

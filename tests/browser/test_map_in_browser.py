@@ -11,7 +11,7 @@ import pytest
 from webmap.styles import BLOC_STYLES
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-DRAWN = "document.documentElement.dataset.reportsDrawn"
+DRAWN = "document.documentElement.dataset.mapDrawn"
 
 
 def open_map(page, url: str) -> None:

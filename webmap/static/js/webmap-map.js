@@ -133,11 +133,15 @@
     return marker;
   }
 
+  let chunksDone = null;  // resolves when the cluster group has taken every marker
   const clusters = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 36,
     spiderfyOnMaxZoom: true,
     chunkedLoading: true,
+    chunkProgress(processed, total) {
+      if (processed >= total && chunksDone) { chunksDone(); chunksDone = null; }
+    },
     iconCreateFunction(cluster) {
       const count = cluster.getChildCount();
       const span = el("span", "report-cluster-count", count);
@@ -157,12 +161,15 @@
     folium.control.addOverlay(clusters, "Reports");
   }
 
-  /* Show only the markers whose ids are in `ids` (a Set). */
+  /* Show only the markers whose ids are in `ids` (a Set); resolves once all are placed. */
   function showOnly(ids) {
     const keep = [];
     for (const [id, marker] of markers) if (ids.has(id)) keep.push(marker);
     clusters.clearLayers();
+    const placed = new Promise((resolve) => { chunksDone = resolve; });
     clusters.addLayers(keep);
+    if (!keep.length && chunksDone) { chunksDone(); chunksDone = null; }
+    return placed;
   }
 
   /* Open a report's popup, zooming into its cluster if needed. With keepView, a marker already
@@ -194,35 +201,37 @@
       const bloc = core.blocOf(config.memberships, layer.feature.id, blocDay);
       layer.feature.properties.bloc = bloc;
       layer.feature.properties.bloc_label = config.blocs[bloc].label;
-      layer.setStyle({ fillColor: config.blocs[bloc].fill });
+      layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
     });
     document.documentElement.dataset.blocDay = blocDay;
   }
 
-  /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. */
-  function watchDetail() {
-    const cache = {};
-    let shown = "overview";
-    const load = (level) => (cache[level] = cache[level] || loadJson(config.layerUrls[level]));
-    map.on("zoomend", () => {
-      const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
-      if (wanted === shown) return;
-      shown = wanted;
-      load(wanted).then((data) => {
-        if (shown !== wanted) return;
-        folium.countries.clearLayers();
-        folium.countries.addData(data);
-        folium.countries.bringToBack();  // keep occupied areas and cities drawn on top
-        recolour(blocDay);
-        document.documentElement.dataset.boundaryDetail = wanted;
-      });
-    });
+  /* Draw country outlines (coarse or close-up), under the occupied areas and cities. */
+  function showCountries(data, level) {
+    folium.countries.clearLayers();
+    folium.countries.addData(data);
+    folium.countries.bringToBack();
+    recolour(blocDay);
+    document.documentElement.dataset.boundaryDetail = level;
   }
 
-  document.documentElement.dataset.boundaryDetail = "overview";
-  watchDetail();
+  /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. */
+  const boundaryCache = {};
+  let boundaryShown = "";
+  function updateDetail() {
+    const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
+    if (wanted === boundaryShown) return boundaryCache[wanted];
+    boundaryShown = wanted;
+    boundaryCache[wanted] = boundaryCache[wanted] || loadJson(config.layerUrls[wanted]);
+    return boundaryCache[wanted].then((data) => {
+      if (boundaryShown === wanted) showCountries(data, wanted);
+    });
+  }
+  map.on("zoomend", updateDetail);
+  const countriesDrawn = updateDetail();
 
   window.webmapMap = {
     map, config, clusters, markers, control: folium.control, loadJson, setReports, showOnly, openReport, recolour,
+    countriesDrawn,
   };
 })();

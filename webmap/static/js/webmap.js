@@ -69,10 +69,11 @@
     return `Reports from ${from} to ${to}. Countries show alliances as of ${asOf}.`;
   }
 
+  let placed = Promise.resolve();
   function refresh() {
     const criteria = core.parseCriteria(filterParams());
     const shown = features.filter((f) => core.matches(f, criteria));
-    wm.showOnly(new Set(shown.map((f) => f.properties.id)));
+    placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     updateCounts(criteria);
     wm.recolour(criteria.to || null);
     blocDate.textContent = criteria.to ? `on ${core.formatDate(criteria.to)}` : "today";
@@ -287,8 +288,15 @@
       wm.setReports(features);
       applyUrl();
       syncUrl(false);
+      return placed;
+    })
+    .then(() => {
       root.dataset.reportsDrawn = String(features.length);
       performance.mark("webmap:markers-drawn");
+      return wm.countriesDrawn;
+    })
+    .then(() => {
+      root.dataset.mapDrawn = "true";
     })
     .catch((error) => {
       statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
