@@ -18,6 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHIPPED = ROOT / "geodata"
+
+
+from webmap.reports import AFFILIATIONS, KINDS, STATUSES  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CHROMIUM_FLAGS = [
     "--headless",
@@ -29,18 +33,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-KINDS = [
-    "deployment_announcement",
-    "deployment",
-    "strike",
-    "exercise",
-    "agreement",
-    "accession",
-    "statement",
-    "incident",
-    "fortification",
-]
-STATUSES = ["announced", "reported", "confirmed", "disputed", "denied"]
 ACTORS = [
     "RUS",
     "BLR",
@@ -55,15 +47,6 @@ ACTORS = [
     "BGR",
     "NATO",
     "CSTO",
-]
-AFFILIATIONS = [
-    "independent",
-    "public_broadcaster",
-    "state_media",
-    "government",
-    "think_tank",
-    "wire",
-    "unknown",
 ]
 
 

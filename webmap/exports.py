@@ -15,7 +15,7 @@ from shapely.geometry import Point
 from webmap.geojson_io import dumps_feature_collection
 from webmap.reports import Report
 from webmap.styles import AFFILIATION_LABELS, KIND_STYLES, STATUS_STYLES
-from webmap.tabular import reports_to_csv
+from webmap.tabular import flat_fields, reports_to_csv
 
 FORMATS = ("geojson", "csv", "kml", "gpkg")
 MEDIA_TYPES = {
@@ -51,23 +51,7 @@ def _description(report: Report) -> str:
 def reports_frame(reports: Sequence[Report]) -> gpd.GeoDataFrame:
     """Return one row per report with flat columns (lists joined by ';')."""
     rows = [
-        {
-            "id": r.id,
-            "title": r.title,
-            "summary": r.summary,
-            "kind": r.kind,
-            "status": r.status,
-            "claimed_by": r.claimed_by,
-            "date": r.date,
-            "expected": r.expected,
-            "place": r.place,
-            "precision": r.precision,
-            "actors": ";".join(r.actors),
-            "systems": ";".join(r.systems),
-            "range_km": r.range_km,
-            "related": ";".join(r.related),
-            "source_count": len(r.sources),
-        }
+        {"id": r.id, **flat_fields(r), "range_km": r.range_km, "source_count": len(r.sources)}
         for r in reports
     ]
     geometry = [Point(r.lon, r.lat) for r in reports]

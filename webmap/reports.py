@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from webmap.countries import COUNTRY_NAMES
 from webmap.dates import date_span, parse_partial_date, parse_period
 from webmap.geojson_io import write_feature_collection
+from webmap.stream_json import iter_collection
 
 KINDS = (
     "deployment_announcement",
@@ -43,6 +44,7 @@ CAVEATS = {
     "single": "This rests on a single source.",
 }
 REPORTS_FILE = "reports.geojson"
+NOT_A_COLLECTION = "the file is not a GeoJSON FeatureCollection"
 LON_RANGE = (-30.0, 190.0)
 LAT_RANGE = (25.0, 85.0)
 
@@ -307,29 +309,46 @@ def report_from_feature(feature: dict[str, Any]) -> Report:
 _OPTIONAL_SOURCE_FIELDS = ("title", "published", "language", "archive_url", "note")
 
 
-def check_collection(data: Any, path: str = "") -> list[Problem]:
-    """Return every problem of a parsed reports FeatureCollection, cross-report ones included."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        return [Problem(path, "-", "type", "the file is not a GeoJSON FeatureCollection")]
-    features = data.get("features")
-    if not isinstance(features, list):
-        return [Problem(path, "-", "features", "is not a list")]
+def check_features(
+    features: Iterable[Any], path: str = "", keep: list[Report] | None = None
+) -> list[Problem]:
+    """Return every problem of the features, cross-report ones included.
+
+    With keep, each valid feature is also turned into a Report and appended to it, so a caller
+    reading features one at a time never holds them all.
+    """
     problems: list[Problem] = []
     seen: set[str] = set()
+    related: list[tuple[str, tuple[str, ...]]] = []
     for feature in features:
-        problems += validate_feature(feature, path)
+        found = validate_feature(feature, path)
+        problems += found
         rid = _feature_id(feature)
         if rid in seen:
             problems.append(Problem(path, rid, "id", "is used by more than one report"))
         seen.add(rid)
-    for feature in features:
         props = feature.get("properties") if isinstance(feature, dict) else None
-        for other in _list(props, "related") if isinstance(props, dict) else ():
-            if other not in seen:
-                problems.append(
-                    Problem(path, _feature_id(feature), "related", f"no report has id {other!r}")
-                )
+        if isinstance(props, dict):
+            related.append((rid, _list(props, "related")))
+        if keep is not None and not any(p.severity == "error" for p in found):
+            keep.append(report_from_feature(feature))
+    for rid, others in related:
+        problems += [
+            Problem(path, rid, "related", f"no report has id {other!r}")
+            for other in others
+            if other not in seen
+        ]
     return problems
+
+
+def check_collection(data: Any, path: str = "") -> list[Problem]:
+    """Return every problem of a parsed reports FeatureCollection, cross-report ones included."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return [Problem(path, "-", "type", NOT_A_COLLECTION)]
+    features = data.get("features")
+    if not isinstance(features, list):
+        return [Problem(path, "-", "features", "is not a list")]
+    return check_features(features, path)
 
 
 def _feature_id(feature: Any) -> str:
@@ -338,18 +357,30 @@ def _feature_id(feature: Any) -> str:
     return _text(props, "id") if isinstance(props, dict) and _text(props, "id") else "?"
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file, turning decoding errors into a ReportError that names the file."""
+def _read_text(path: Path) -> str:
+    """Read a UTF-8 file (a BOM is fine), turning failures into a ReportError naming it."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ReportError([Problem(str(path), "-", "file", "does not exist")]) from None
     except UnicodeDecodeError as exc:
         message = f"is not UTF-8 text ({exc.reason})"
         raise ReportError([Problem(str(path), "-", "file", message)]) from None
+
+
+def _json_problem(path: Path, exc: json.JSONDecodeError) -> ReportError:
+    """Return a ReportError saying where a file stops being valid JSON."""
+    message = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return ReportError([Problem(str(path), "-", "file", message)])
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, turning decoding errors into a ReportError that names the file."""
+    text = _read_text(path)
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        message = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        raise ReportError([Problem(str(path), "-", "file", message)]) from None
+        raise _json_problem(path, exc) from None
 
 
 def check_file(path: Path) -> list[Problem]:
@@ -362,12 +393,31 @@ def check_file(path: Path) -> list[Problem]:
 
 
 def load_reports(path: Path) -> list[Report]:
-    """Load and validate a reports file; raise ReportError listing every error."""
-    data = read_json(path)
-    errors = [p for p in check_collection(data, str(path)) if p.severity == "error"]
+    """Load and validate a reports file, one feature at a time; raise ReportError on errors."""
+    text = _read_text(path)
+    if text.strip() and not text.lstrip().startswith("{"):
+        raise ReportError([Problem(str(path), "-", "type", NOT_A_COLLECTION)])
+    members: dict[str, Any] = {}
+    reports: list[Report] = []
+
+    def features() -> Iterator[Any]:
+        for key, value in iter_collection(text):
+            if key == "features":
+                yield value
+            else:
+                members[key] = value
+
+    try:
+        problems = check_features(features(), str(path), keep=reports)
+    except json.JSONDecodeError as exc:
+        raise _json_problem(path, exc) from None
+    if members.get("type") != "FeatureCollection":
+        problems.insert(0, Problem(str(path), "-", "type", NOT_A_COLLECTION))
+    elif "features:start" not in members:
+        problems.insert(0, Problem(str(path), "-", "features", "is not a list"))
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ReportError(errors)
-    reports = [report_from_feature(f) for f in data["features"]]
     return sorted(reports, key=lambda r: r.id)
 
 

@@ -63,26 +63,31 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def flat_fields(r: Report) -> dict[str, str]:
+    """Return a report's text fields flat, lists joined by ';' (for tables and GIS layers)."""
+    return {
+        "title": r.title,
+        "summary": r.summary,
+        "kind": r.kind,
+        "status": r.status,
+        "claimed_by": r.claimed_by,
+        "date": r.date,
+        "expected": r.expected,
+        "place": r.place,
+        "precision": r.precision,
+        "actors": ";".join(r.actors),
+        "systems": ";".join(r.systems),
+        "related": ";".join(r.related),
+    }
+
+
 def reports_to_csv(reports: Iterable[Report]) -> str:
     """Return reports as CSV text with the standard columns, one row per source."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in reports:
-        report_cells = {
-            "title": r.title,
-            "summary": r.summary,
-            "kind": r.kind,
-            "status": r.status,
-            "claimed_by": r.claimed_by,
-            "date": r.date,
-            "expected": r.expected,
-            "place": r.place,
-            "precision": r.precision,
-            "actors": ";".join(r.actors),
-            "systems": ";".join(r.systems),
-            "related": ";".join(r.related),
-        }
+        report_cells = flat_fields(r)
         numbers = {"lat": _number(r.lat), "lon": _number(r.lon), "range_km": _number(r.range_km)}
         for s in r.sources:
             row = {"id": r.id, **{k: _cell(v) for k, v in report_cells.items()}, **numbers}
