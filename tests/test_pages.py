@@ -156,3 +156,26 @@ def test_report_page_has_a_small_map_without_javascript(client):
     assert 'role="img"' in svg and "Dnipro" in svg
     assert svg.count("<path") >= 2 and "<circle" in svg
     assert 'href="/?report=oreshnik-strike-dnipro-2024"' in html
+
+
+def test_long_lists_are_paged_and_keep_their_filters(data_dir):
+    from webmap import create_app
+
+    path = data_dir / "reports.geojson"
+    data = json.loads(path.read_text("utf-8"))
+    template = data["features"][0]
+    for i in range(445):
+        copy = json.loads(json.dumps(template))
+        copy["id"] = copy["properties"]["id"] = f"copy-{i:03d}"
+        data["features"].append(copy)
+    path.write_text(json.dumps(data), "utf-8")
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    first = client.get("/reports?sort=title").get_data(as_text=True)
+    assert first.count('<td><a href="/reports/') == 200
+    assert "Showing 1–200 of 450." in first and "Page 1 of 3" in first
+    assert 'href="/reports?sort=title&amp;page=2" rel="next"' in first
+    last = client.get("/reports?sort=title&page=3").get_data(as_text=True)
+    assert last.count('<td><a href="/reports/') == 50 and 'rel="next"' not in last
+    assert client.get("/reports?page=99").get_data(as_text=True).count("Page 3 of 3") == 1
+    sort_links = re.findall(r'<th scope="col"[^>]*><a href="([^"]+)"', last)
+    assert sort_links and all("page=" not in link for link in sort_links)

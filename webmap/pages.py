@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from webmap.countries import COUNTRY_NAMES
-from webmap.filters import LIST_FILTERS, Criteria, FilterError, filter_reports, parse_criteria
+from webmap.filters import LIST_FILTERS, Criteria, FilterError, parse_criteria
 from webmap.geodesy import nearest
 from webmap.links import is_static_site, site_url
 from webmap.mapview import map_config
@@ -19,6 +19,7 @@ from webmap.web import current_store
 
 bp = Blueprint("pages", __name__)
 NEARBY_CAPITALS = 12
+PAGE_SIZE = 200  # rows per page of the list
 ALLIANCE_NAMES = {"NATO": "NATO", "CSTO": "CSTO", "UNION-STATE": "Russia–Belarus Union State"}
 
 
@@ -146,14 +147,20 @@ def reports() -> str:
     sort = sort if sort in SORT_KEYS else "date"
     order = request.args.get("order", "desc" if sort in ("date", "sources") else "asc")
     order = order if order in ("asc", "desc") else "asc"
-    rows = sorted(
-        filter_reports(store.reports, criteria),
-        key=lambda r: (SORT_KEYS[sort](r), r.id),
-        reverse=order == "desc",
-    )
+    matched = [store.reports[i] for i in store.index.query(criteria)]
+    rows = sorted(matched, key=lambda r: (SORT_KEYS[sort](r), r.id), reverse=order == "desc")
+    per_page = (len(rows) or 1) if is_static_site() else PAGE_SIZE  # the static site: one page
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    first = (page - 1) * per_page
     return render_template(
         "reports.html",
-        reports=rows,
+        reports=rows[first : first + per_page],
+        matched=len(rows),
+        first=first,
+        page=page,
+        pages=pages,
+        page_url=_page_url,
         total=len(store.reports),
         error=error,
         sort=sort,
@@ -164,12 +171,20 @@ def reports() -> str:
     )
 
 
+def _page_url(page: int) -> str:
+    """Return this page's URL showing another page of rows."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for("pages.reports", **args)
+
+
 def _sort_url(column: str, sort: str, order: str) -> str:
     """Return this page's URL sorted by column (flipping the order if already sorted by it)."""
     args = request.args.to_dict(flat=False)
     default = "desc" if column in ("date", "sources") else "asc"
     args["order"] = ["asc" if order == "desc" else "desc"] if column == sort else [default]
     args["sort"] = [column]
+    args.pop("page", None)
     return url_for("pages.reports", **args)
 
 
