@@ -54,14 +54,21 @@ class _Handoff(MacroElement):
 window.webmapFolium = {
   map: {{ this.map.get_name() }},
   control: {{ this.control.get_name() }},
-  countries: {{ this.countries.get_name() }}
+  countries: {{ this.countries.get_name() }},
+  later: [{% for layer in this.later %}{{ layer.get_name() }}{{ "," if not loop.last }}{% endfor %}]
 };
 {% endmacro %}"""
     )
 
-    def __init__(self, map_: folium.Map, control: folium.LayerControl, countries: folium.GeoJson):
+    def __init__(
+        self,
+        map_: folium.Map,
+        control: folium.LayerControl,
+        countries: folium.GeoJson,
+        later: list[folium.Layer],
+    ):
         super().__init__()
-        self.map, self.control, self.countries = map_, control, countries
+        self.map, self.control, self.countries, self.later = map_, control, countries, later
 
 
 def tile_layer(name: str) -> folium.TileLayer | None:
@@ -108,7 +115,9 @@ def text_tooltip(fields: list[str], **options: Any) -> JsCode:
 
 def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
     """Return the occupied and claimed areas of Ukraine as two hatched layers."""
-    group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine")
+    # Added to the map by our script once the markers are drawn (show=False keeps it off until
+    # then), so the first thing a reader sees is the reports.
+    group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine", show=False)
     data = atlas.layer_geojson("occupied")
     for status in ("claimed", "occupied"):
         features = [f for f in data["features"] if f["properties"]["status"] == status]
@@ -131,6 +140,7 @@ def _cities_layer(atlas: Atlas) -> folium.GeoJson:
     return folium.GeoJson(
         atlas.layer_geojson("cities"),
         name="Cities",
+        show=False,  # added by our script after the markers, like the occupied areas
         marker=folium.CircleMarker(radius=3, weight=1, color="#222222", fill_opacity=1),
         style_function=lambda f: {
             "radius": 4 if f["properties"]["capital"] else 2.5,
@@ -165,11 +175,11 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
         attribution=ATTRIBUTION,
     )
     countries.add_to(fmap)
-    _occupied_layers(atlas).add_to(fmap)
-    _cities_layer(atlas).add_to(fmap)
+    occupied = _occupied_layers(atlas).add_to(fmap)
+    cities = _cities_layer(atlas).add_to(fmap)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
-    _Handoff(fmap, control, countries).add_to(fmap)
+    _Handoff(fmap, control, countries, [occupied, cities]).add_to(fmap)
     root = fmap.get_root()
     use_vendored_assets(root, static_prefix + "vendor/")
     root.render()

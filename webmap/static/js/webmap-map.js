@@ -230,8 +230,13 @@
   map.on("zoomend", updateDetail);
   const countriesDrawn = updateDetail();
 
+  /* The occupied areas and the city labels, drawn once the reports are on the map. */
+  function showOverlays() {
+    for (const layer of folium.later) if (!map.hasLayer(layer)) layer.addTo(map);
+  }
+
   window.webmapMap = {
     map, config, clusters, markers, control: folium.control, loadJson, setReports, showOnly, openReport, recolour,
-    countriesDrawn,
+    countriesDrawn, showOverlays,
   };
 })();

@@ -293,12 +293,14 @@
     .then(() => {
       root.dataset.reportsDrawn = String(features.length);
       performance.mark("webmap:markers-drawn");
+      wm.showOverlays();
       return wm.countriesDrawn;
     })
     .then(() => {
       root.dataset.mapDrawn = "true";
     })
     .catch((error) => {
+      wm.showOverlays();
       statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
       statusLine.classList.add("map-status-error");
     });
