@@ -73,8 +73,8 @@ reports, cold start and memory at 50 and 1,000 reports, zero errors under load.
   is an application (panel, filters, legend, clustering, the folium map script) in separate,
   cacheable files, and the reports and outlines arrive as data. The data is preloaded and
   arrives within ~100 ms; the remaining time is parsing and running scripts on this 2-core
-  machine, which the server shares. Next steps: draw the city labels and occupied areas after
-  the markers, and bundle our four scripts into one.
+  machine, which the server shares. The city labels and occupied areas are already drawn after
+  the markers; next, bundle our five scripts into one and fill the filter counts later.
 - **Cold start at 100,000 reports: missed (about 9 s; 1 s at 50 and 1,000 reports).** Every report
   is read, checked and indexed in Python at start-up: about 3.4 s to read and check, 3 s to build
   the index with each Feature serialised once. A cache of the checked index, keyed by the data
