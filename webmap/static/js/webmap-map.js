@@ -215,7 +215,10 @@
     document.documentElement.dataset.boundaryDetail = level;
   }
 
-  /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. */
+  /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. The
+   * outlines download at once but are drawn after the markers, so the reports show first. */
+  let markersPlaced = null;
+  const afterMarkers = new Promise((resolve) => { markersPlaced = resolve; });
   const boundaryCache = {};
   let boundaryShown = "";
   function updateDetail() {
@@ -223,15 +226,16 @@
     if (wanted === boundaryShown) return boundaryCache[wanted];
     boundaryShown = wanted;
     boundaryCache[wanted] = boundaryCache[wanted] || loadJson(config.layerUrls[wanted]);
-    return boundaryCache[wanted].then((data) => {
+    return Promise.all([boundaryCache[wanted], afterMarkers]).then(([data]) => {
       if (boundaryShown === wanted) showCountries(data, wanted);
     });
   }
   map.on("zoomend", updateDetail);
   const countriesDrawn = updateDetail();
 
-  /* The occupied areas and the city labels, drawn once the reports are on the map. */
+  /* The outlines, occupied areas and city labels, drawn once the reports are on the map. */
   function showOverlays() {
+    markersPlaced();
     for (const layer of folium.later) if (!map.hasLayer(layer)) layer.addTo(map);
   }
 
