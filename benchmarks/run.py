@@ -68,13 +68,14 @@ Met: first-view size (245 KB, 0.18× the baseline), markers drawn under 600 ms, 
 drawn in about 1 s, 100,000 reports clustered and panning, every API latency target at 100,000
 reports, cold start and memory at 50 and 1,000 reports, zero errors under load.
 
-- **Markers drawn at 0.5× the baseline's time: missed (0.7× to 0.85× across runs).** The
+- **Markers drawn at 0.5× the baseline's time: missed (see the ratio in the table).** The
   baseline is one HTML file whose script draws the inlined markers as soon as it runs. Our page
   is an application (panel, filters, legend, clustering, the folium map script) in separate,
   cacheable files, and the reports and outlines arrive as data. The data is preloaded and
   arrives within ~100 ms; the remaining time is parsing and running scripts on this 2-core
-  machine, which the server shares. The city labels and occupied areas are already drawn after
-  the markers; next, bundle our five scripts into one and fill the filter counts later.
+  machine, which the server shares. Outlines, occupied areas and city labels are drawn after the
+  markers; what is left is parsing the page and its scripts and the first layout of the panel.
+  Next: bundle our five scripts into one and lay out the panel after the markers.
 - **Cold start at 100,000 reports: missed (about 9 s; 1 s at 50 and 1,000 reports).** Every report
   is read, checked and indexed in Python at start-up: about 3.4 s to read and check, 3 s to build
   the index with each Feature serialised once. A cache of the checked index, keyed by the data
