@@ -110,10 +110,14 @@ def test_a_story_walks_through_its_reports(page, live_server):
         '.report-popup[data-report-id="putin-oreshnik-belarus-announcement-2024"]'
     ).wait_for()
     page.wait_for_function("location.search.includes('step=2')")
-    centre = page.evaluate("window.webmapMap.map.getCenter()")
-    assert centre["lat"] == pytest.approx(53.9, abs=0.5) and centre["lng"] == pytest.approx(
-        27.56, abs=0.5
+    # The map flew to Minsk: the report's marker is in view, close enough to tell the city apart.
+    in_view = page.evaluate(
+        "(() => { const wm = window.webmapMap; "
+        "const m = wm.markers.get('putin-oreshnik-belarus-announcement-2024'); "
+        "return wm.map.getBounds().contains(m.getLatLng()) && wm.map.getZoom() >= 6; })()"
     )
+    assert in_view
+    assert page.evaluate("window.webmapMap.map.getZoom()") <= 8  # spread, not zoomed to streets
     page.go_back()
     page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'")
     page.locator('.report-popup[data-report-id="oreshnik-strike-dnipro-2024"]').wait_for()

@@ -172,6 +172,36 @@
     return placed;
   }
 
+  /* The largest cluster holding only reports at exactly this marker's point, if any. Zooming
+   * never separates such reports (the cluster would zoom to the maximum), so we spread it. */
+  function identicalStack(marker) {
+    const here = marker.getLatLng();
+    let stack = null;
+    for (let c = marker.__parent; c && c.__parent; c = c.__parent) {
+      if (!c.getAllChildMarkers().every((m) => m.getLatLng().equals(here))) break;
+      stack = c;
+    }
+    return stack;
+  }
+
+  /* Zoom just far enough for the stack to stand alone, spread it, then open the popup. */
+  function openInStack(marker, stack) {
+    return new Promise((resolve) => {
+      let done = false;
+      const spread = () => {
+        if (done) return;
+        done = true;
+        if (!stack._icon) { clusters.zoomToShowLayer(marker, () => { marker.openPopup(); resolve(true); }); return; }
+        clusters.once("spiderfied", () => { marker.openPopup(); resolve(true); });
+        stack.spiderfy();
+      };
+      // Wait for the move and the clusters' own zoom animation (about 250 ms) to finish.
+      map.once("moveend", () => setTimeout(spread, 400));
+      setTimeout(spread, 1200);  // in case the view did not need to move
+      map.setView(marker.getLatLng(), Math.max(stack._zoom, map.getZoom()));
+    });
+  }
+
   /* Open a report's popup, zooming into its cluster if needed. With keepView, a marker already
    * visible opens without panning, so a shared link shows exactly the view it recorded. */
   function openReport(id, keepView) {
@@ -184,6 +214,8 @@
       popup.options.autoPan = true;
       return Promise.resolve(true);
     }
+    const stack = identicalStack(marker);
+    if (stack) return openInStack(marker, stack);
     return new Promise((resolve) => {
       clusters.zoomToShowLayer(marker, () => {
         marker.openPopup();
