@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -30,8 +31,15 @@ def reports() -> Response:
         criteria = parse_criteria(request.args.to_dict(flat=False))
     except FilterError as exc:
         return _json({"error": str(exc)}, status=400)
-    index = current_store().index
-    return Response(index.feature_collection(index.query(criteria)), mimetype=GEOJSON)
+    store = current_store()
+    response = Response(
+        store.index.feature_collection(store.index.query(criteria)), mimetype=GEOJSON
+    )
+    # The answer depends only on the data and the query: name it by both, so the cache layer
+    # does not hash a large body on every request.
+    query = hashlib.sha256(request.query_string).hexdigest()[:12]
+    response.set_etag(f"{store.version}-{query}")
+    return response
 
 
 @bp.get("/api/reports/<report_id>")
@@ -50,7 +58,9 @@ def layer(name: str) -> Response:
     if name not in store.layer_json:
         known = ", ".join(store.layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
-    return Response(store.layer_json[name], mimetype=GEOJSON)
+    response = Response(store.layer_json[name], mimetype=GEOJSON)
+    response.set_etag(f"{store.version}-{name}")
+    return response
 
 
 @bp.get("/api/stories")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import geopandas as gpd
@@ -61,7 +62,7 @@ def reports_frame(reports: Sequence[Report]) -> gpd.GeoDataFrame:
 def sources_frame(reports: Sequence[Report]) -> pd.DataFrame:
     """Return one row per source, keyed by report id and position."""
     rows = [
-        {"report_id": r.id, "position": i, **s.__dict__}
+        {"report_id": r.id, "position": i, **asdict(s)}
         for r in reports
         for i, s in enumerate(r.sources, start=1)
     ]
