@@ -72,7 +72,7 @@ INDEX_CASES = [
 def test_vectorised_index_matches_the_plain_filter(args):
     from webmap.report_index import ReportIndex
 
-    index = ReportIndex(SHIPPED)
+    index = ReportIndex.of(SHIPPED)
     criteria = parse_criteria(args)
     fast = [SHIPPED[i].id for i in index.query(criteria)]
     assert fast == [r.id for r in filter_reports(SHIPPED, criteria)]

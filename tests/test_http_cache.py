@@ -39,3 +39,17 @@ def test_gzipped_api_body_is_the_geojson(client):
     zipped = client.get("/api/reports?kind=strike", headers={"Accept-Encoding": "gzip"})
     body = json.loads(gzip.decompress(zipped.data))
     assert [f["id"] for f in body["features"]] == ["oreshnik-strike-dnipro-2024"]
+
+
+def test_a_remembered_compressed_answer_is_never_served_for_other_data(app, data_dir):
+    from webmap import create_app
+
+    gz = {"Accept-Encoding": "gzip"}
+    before = gzip.decompress(app.test_client().get("/api/reports", headers=gz).data)
+    reports_file = data_dir / "reports.geojson"
+    reports_file.write_text(reports_file.read_text().replace('"title": "', '"title": "New: '))
+    changed = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "TILES": "none"})
+    after = gzip.decompress(changed.test_client().get("/api/reports", headers=gz).data)
+    assert after != before and b'"title":"New: ' in after
+    again = gzip.decompress(changed.test_client().get("/api/reports", headers=gz).data)
+    assert again == after

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from webmap import api, http_cache, links, pages, web
+from webmap.index_cache import default_cache_dir
 from webmap.store import DataStore, load_store
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
@@ -21,6 +22,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATA_DIR=os.environ.get("WEBMAP_DATA_DIR") or str(DEFAULT_DATA_DIR),
         TILES=os.environ.get("WEBMAP_TILES", "none"),
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # Where the checked reports are cached between starts ("" for no cache).
+        INDEX_CACHE_DIR=str(default_cache_dir()),
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -38,8 +41,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def load_data(app: Flask) -> DataStore:
     """Load the data directory into the app (once) and log what could not be used."""
     prefix = "static/" if app.config.get("STATIC_SITE") else "/static/"
+    cache_dir = app.config.get("INDEX_CACHE_DIR")
     store = load_store(
-        Path(app.config["DATA_DIR"]), tiles=app.config["TILES"], static_prefix=prefix
+        Path(app.config["DATA_DIR"]),
+        tiles=app.config["TILES"],
+        static_prefix=prefix,
+        cache_dir=Path(cache_dir) if cache_dir else None,
     )
     if store.error:
         app.logger.error("The map data could not be loaded:\n%s", store.error)

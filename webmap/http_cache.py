@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import zlib
 
 from flask import Flask, Response, request
 
@@ -21,6 +21,7 @@ MIN_BYTES = 1024
 MAX_AGE = {"/static/": 86400, "/api/layers/": 3600, "/map.js": 3600}
 _GZIP_CACHE: dict[str, bytes] = {}  # ETag -> compressed body (static files, layers, map.js)
 _GZIP_CACHE_LIMIT = 64
+_GZIP_CACHE_BYTES = 64 * 1024 * 1024
 
 
 def _max_age(path: str) -> int:
@@ -28,10 +29,31 @@ def _max_age(path: str) -> int:
     return next((age for prefix, age in MAX_AGE.items() if path.startswith(prefix)), 0)
 
 
+def _gzip_chunks(chunks) -> bytes:
+    """Return the gzip of a body given in pieces, without joining them first."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip header, mtime 0
+    parts = [compressor.compress(chunk) for chunk in chunks]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def _remember(etag: str, compressed: bytes) -> None:
+    """Keep a compressed body for its ETag, within a count and a size budget."""
+    if len(_GZIP_CACHE) < _GZIP_CACHE_LIMIT and len(compressed) <= _GZIP_CACHE_BYTES // 4:
+        if sum(map(len, _GZIP_CACHE.values())) + len(compressed) <= _GZIP_CACHE_BYTES:
+            _GZIP_CACHE[etag] = compressed
+
+
 def finish(response: Response) -> Response:
-    """Add an ETag and Cache-Control, answer 304 when the browser has it, gzip when it can."""
+    """Add an ETag and Cache-Control, answer 304 when the browser has it, gzip when it can.
+
+    A view that names its response by the data version (an ETag set before this runs) may
+    answer with pieces (a generator): they are compressed one by one, and the compressed body
+    is kept, so the same answer is not built again.
+    """
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
+    named = response.get_etag()[0]
     if response.direct_passthrough:  # a static file: read it now, and close it now
         stream = response.response
         response.direct_passthrough = False
@@ -39,10 +61,13 @@ def finish(response: Response) -> Response:
         if hasattr(stream, "close"):
             stream.close()
         response.set_data(body)
-    else:
+    elif not (named and response.is_streamed):
         body = response.get_data()
-    etag = response.get_etag()[0] or hashlib.sha256(body).hexdigest()[:20]
-    compressible = len(body) >= MIN_BYTES and (response.mimetype or "").startswith(COMPRESSIBLE)
+    else:
+        body = None  # pieces, read only if they must be sent
+    etag = named or hashlib.sha256(body).hexdigest()[:20]
+    long_enough = body is None or len(body) >= MIN_BYTES
+    compressible = long_enough and (response.mimetype or "").startswith(COMPRESSIBLE)
     use_gzip = compressible and "gzip" in request.accept_encodings
     if compressible:
         response.vary.add("Accept-Encoding")
@@ -52,13 +77,18 @@ def finish(response: Response) -> Response:
     response.cache_control.max_age = age
     response.cache_control.no_cache = True if age == 0 else None
     response.make_conditional(request)
-    if response.status_code != 200 or not use_gzip:
+    if response.status_code != 200:
         return response
-    compressed = _GZIP_CACHE.get(etag) if age else None
+    if not use_gzip:
+        if body is None:
+            response.set_data(b"".join(response.response))
+        return response
+    keep = bool(age or named)  # the same ETag always means the same body
+    compressed = _GZIP_CACHE.get(etag) if keep else None
     if compressed is None:
-        compressed = gzip.compress(body, compresslevel=6, mtime=0)
-        if age and len(_GZIP_CACHE) < _GZIP_CACHE_LIMIT:
-            _GZIP_CACHE[etag] = compressed
+        compressed = _gzip_chunks(response.response if body is None else [body])
+        if keep:
+            _remember(etag, compressed)
     response.set_data(compressed)
     response.headers["Content-Encoding"] = "gzip"
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
@@ -13,6 +14,7 @@ from webmap.links import is_static_site, site_url
 from webmap.mapview import map_config
 from webmap.minimap import minimap_svg
 from webmap.ranges import capitals, capitals_in_range, ring_label
+from webmap.report_index import SORT_COLUMNS
 from webmap.reports import ALLIANCE_CODES, Report
 from webmap.styles import AFFILIATION_LABELS, AREA_STYLES, BLOC_STYLES, KIND_STYLES, STATUS_STYLES
 from webmap.web import current_store
@@ -55,7 +57,7 @@ def index() -> str:
     config = map_config(
         {
             **urls,
-            "ringIds": [r.id for r in store.reports if r.range_km],
+            "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": store.map_parts.country_style,
             "stories": [story.to_dict() for story in store.stories],
         },
@@ -65,8 +67,8 @@ def index() -> str:
         "map.html",
         parts=store.map_parts,
         config=config,
-        count=len(store.reports),
-        facets=facet_choices(store.reports),
+        count=len(store.index),
+        facets=facet_choices(store.index.actors),
         stories=store.stories,
         embed=request.args.get("embed") == "1",
         data_note=data_note(store),
@@ -76,7 +78,7 @@ def index() -> str:
 
 def data_note(store) -> str:
     """Say which data a printed page shows: its version and its newest report."""
-    newest = max((r.span[1] for r in store.reports), default="")
+    newest = store.index.newest_day()
     return f"Data version {store.version}, newest report dated {newest}"
 
 
@@ -95,19 +97,19 @@ def form_state() -> dict:
     return {"selected": selected, "values": values}
 
 
-def facet_choices(reports: list[Report]) -> dict[str, list[tuple[str, str]]]:
+def facet_choices(actors: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     """Return the values a reader can filter by, with their labels, per filter."""
     return {
         "kind": [(k, v["label"]) for k, v in KIND_STYLES.items()],
         "status": [(k, v["label"]) for k, v in STATUS_STYLES.items()],
         "affiliation": list(AFFILIATION_LABELS.items()),
-        "actor": actor_choices(reports),
+        "actor": actor_choices(actors),
     }
 
 
-def actor_choices(reports: list[Report]) -> list[tuple[str, str]]:
+def actor_choices(actors: Iterable[str]) -> list[tuple[str, str]]:
     """Return (code, name) for every actor the reports name: alliances first, then countries."""
-    codes = {a for r in reports for a in r.actors}
+    codes = set(actors)
     alliances = [(c, ALLIANCE_NAMES[c]) for c in ALLIANCE_CODES if c in codes]
     countries = sorted(
         ((c, COUNTRY_NAMES.get(c, c)) for c in codes - set(ALLIANCE_CODES)),
@@ -123,17 +125,6 @@ def map_script() -> Response:
     return Response(script, mimetype="text/javascript")
 
 
-SORT_KEYS = {
-    "date": lambda r: r.span[0],
-    "title": lambda r: r.title.casefold(),
-    "kind": lambda r: KIND_STYLES[r.kind]["label"],
-    "status": lambda r: list(STATUS_STYLES).index(r.status),
-    "claimed_by": lambda r: r.claimed_by.casefold(),
-    "place": lambda r: r.place.casefold(),
-    "sources": lambda r: len(r.sources),
-}
-
-
 @bp.get("/reports")
 def reports() -> str:
     """List the reports in a sortable table, filtered like /api/reports; works without JS."""
@@ -144,28 +135,27 @@ def reports() -> str:
     except FilterError as exc:
         error, criteria = str(exc), Criteria()
     sort = request.args.get("sort", "date")
-    sort = sort if sort in SORT_KEYS else "date"
+    sort = sort if sort in SORT_COLUMNS else "date"
     order = request.args.get("order", "desc" if sort in ("date", "sources") else "asc")
     order = order if order in ("asc", "desc") else "asc"
-    matched = [store.reports[i] for i in store.index.query(criteria)]
-    rows = sorted(matched, key=lambda r: (SORT_KEYS[sort](r), r.id), reverse=order == "desc")
+    rows = store.index.sorted_positions(store.index.query(criteria), sort, order == "desc")
     per_page = (len(rows) or 1) if is_static_site() else PAGE_SIZE  # the static site: one page
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     first = (page - 1) * per_page
     return render_template(
         "reports.html",
-        reports=rows[first : first + per_page],
+        reports=[store.index.report(i) for i in rows[first : first + per_page]],
         matched=len(rows),
         first=first,
         page=page,
         pages=pages,
         page_url=_page_url,
-        total=len(store.reports),
+        total=len(store.index),
         error=error,
         sort=sort,
         order=order,
-        facets=facet_choices(store.reports),
+        facets=facet_choices(store.index.actors),
         sort_url=_sort_url,
         **form_state(),
     )

@@ -1,66 +1,195 @@
-"""Vectorised filtering over many reports: numpy columns, and each Feature serialised once."""
+"""Every report as columns: vectorised queries, and each Feature serialised once.
+
+The index keeps no Report objects: a report page builds its Report from the stored Feature when
+asked, so memory grows with the size of the data, not with Python objects per field.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from webmap.filters import Criteria, searchable_text
-from webmap.reports import Report
+from webmap.reports import Report, report_from_feature
+from webmap.styles import KIND_STYLES, STATUS_STYLES
+
+# How /reports can sort: each key is turned into an integer rank once, when the index is built.
+SORT_COLUMNS = ("date", "title", "kind", "status", "claimed_by", "place", "sources")
+
+
+def pack_strings(values: Sequence[str]) -> tuple[bytes, np.ndarray]:
+    """Return the strings as one UTF-8 blob and the offsets between them."""
+    encoded = [v.encode() for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return b"".join(encoded), offsets
+
+
+def unpack_strings(blob: bytes, offsets: np.ndarray) -> list[str]:
+    """Return the strings that pack_strings packed."""
+    view = memoryview(blob)
+    bounds = offsets.tolist()
+    return [str(view[a:b], "utf-8") for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _rank(values: Sequence[Any]) -> np.ndarray:
+    """Return each value's dense rank (equal values share a rank)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int32)
+    return np.unique(np.asarray(values), return_inverse=True)[1].astype(np.int32)
+
+
+class IndexBuilder:
+    """Collects reports one at a time (a sink for load_reports) and builds the index."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+
+    def append(self, report: Report) -> None:
+        """Keep what the index needs from one report, and let the Report object go."""
+        feature = json.dumps(report.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        start, end = report.span
+        self.rows.append(
+            (
+                report.id,
+                start,
+                end,
+                report.kind,
+                report.status,
+                report.lon,
+                report.lat,
+                report.actors,
+                tuple(sorted({s.affiliation for s in report.sources})),
+                searchable_text(report),
+                feature.encode(),
+                report.title.casefold(),
+                report.claimed_by.casefold(),
+                report.place.casefold(),
+                len(report.sources),
+                report.range_km is not None,
+            )
+        )
+
+    def build(self) -> ReportIndex:
+        """Return the index of every report appended, in id order."""
+        self.rows.sort(key=lambda row: row[0])
+        rows, self.rows = self.rows, []
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 16
+        (ids, start, end, kind, status, lon, lat, actors, affs, text, features) = cols[:11]
+        title, claimed_by, place, n_sources, ranged = cols[11:]
+        blob, offsets = b",".join(features), np.zeros(len(features) + 1, dtype=np.int64)
+        np.cumsum([len(f) + 1 for f in features], out=offsets[1:])
+        kind_order = list(KIND_STYLES)
+        status_order = list(STATUS_STYLES)
+        columns = {
+            "start": np.array(start, dtype="datetime64[D]"),
+            "end": np.array(end, dtype="datetime64[D]"),
+            "kind": np.array([kind_order.index(k) for k in kind], dtype=np.int8),
+            "status": np.array([status_order.index(s) for s in status], dtype=np.int8),
+            "lon": np.array(lon, dtype=float),
+            "lat": np.array(lat, dtype=float),
+            "sources": np.array(n_sources, dtype=np.int32),
+            "ranged": np.array(ranged, dtype=bool),
+            "rank_title": _rank(title),
+            "rank_claimed_by": _rank(claimed_by),
+            "rank_place": _rank(place),
+            "rank_kind": _rank([KIND_STYLES[k]["label"] for k in kind]),
+        }
+        return ReportIndex(
+            ids=list(ids),
+            columns=columns,
+            actors=_postings(actors),
+            affiliations=_postings(affs),
+            text=list(text),
+            features=blob,
+            offsets=offsets,
+        )
+
+
+def _postings(values: Sequence[Iterable[str]]) -> dict[str, np.ndarray]:
+    """Return, per value, the positions of the reports that carry it."""
+    postings: dict[str, list[int]] = {}
+    for i, items in enumerate(values):
+        for item in items:
+            postings.setdefault(item, []).append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in postings.items()}
 
 
 class ReportIndex:
     """Columns of every report, so a query is a few array operations instead of a Python loop."""
 
-    def __init__(self, reports: Sequence[Report]):
-        self.reports = list(reports)
-        spans = [r.span for r in self.reports]
-        self.start = np.array([s[0] for s in spans], dtype="datetime64[D]")
-        self.end = np.array([s[1] for s in spans], dtype="datetime64[D]")
-        self.kind = pd.Categorical([r.kind for r in self.reports])
-        self.status = pd.Categorical([r.status for r in self.reports])
-        self.lon = np.array([r.lon for r in self.reports], dtype=float)
-        self.lat = np.array([r.lat for r in self.reports], dtype=float)
-        self.actors = self._postings([r.actors for r in self.reports])
-        self.affiliations = self._postings(
-            [{s.affiliation for s in r.sources} for r in self.reports]
-        )
-        self.text = pd.Series([searchable_text(r) for r in self.reports], dtype="string")
-        self.features = [
-            json.dumps(r.to_feature(), ensure_ascii=False, separators=(",", ":")).encode()
-            for r in self.reports
-        ]
+    def __init__(
+        self,
+        ids: list[str],
+        columns: dict[str, np.ndarray],
+        actors: dict[str, np.ndarray],
+        affiliations: dict[str, np.ndarray],
+        text: list[str],
+        features: bytes | np.ndarray,
+        offsets: np.ndarray,
+    ):
+        self.ids = np.array(ids, dtype=str) if ids else np.zeros(0, dtype="U1")
+        self.columns = columns
+        self.start, self.end = columns["start"], columns["end"]
+        self.lon, self.lat = columns["lon"], columns["lat"]
+        self.actors = actors
+        self.affiliations = affiliations
+        self.text = pd.Series(text, dtype="string")
+        self.features = features  # every Feature, comma-separated: a whole collection's body
+        self.offsets = offsets  # Feature i is features[offsets[i] : offsets[i + 1] - 1]
 
-    def _postings(self, values: list) -> dict[str, np.ndarray]:
-        """Return, per value, the indices of the reports that carry it."""
-        postings: dict[str, list[int]] = {}
-        for i, items in enumerate(values):
-            for item in items:
-                postings.setdefault(item, []).append(i)
-        return {k: np.array(v, dtype=np.int64) for k, v in postings.items()}
+    @classmethod
+    def of(cls, reports: Iterable[Report]) -> ReportIndex:
+        """Return the index of the reports."""
+        builder = IndexBuilder()
+        for report in reports:
+            builder.append(report)
+        return builder.build()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def position(self, report_id: str) -> int | None:
+        """Return where the report with this id is, or None."""
+        i = int(np.searchsorted(self.ids, report_id))
+        return i if i < len(self.ids) and self.ids[i] == report_id else None
+
+    def feature_bytes(self, i: int) -> bytes:
+        """Return report i as GeoJSON Feature bytes."""
+        return bytes(memoryview(self.features)[self.offsets[i] : self.offsets[i + 1] - 1])
+
+    def report(self, i: int) -> Report:
+        """Return report i as a Report, built from its stored Feature."""
+        return report_from_feature(json.loads(self.feature_bytes(i)))
 
     def _any_of(self, postings: dict[str, np.ndarray], wanted: Sequence[str]) -> np.ndarray:
         """Return a mask of the reports that carry any wanted value."""
-        mask = np.zeros(len(self.reports), dtype=bool)
+        mask = np.zeros(len(self), dtype=bool)
         for value in wanted:
             if value in postings:
                 mask[postings[value]] = True
         return mask
 
+    def _in(self, column: str, order: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
+        """Return a mask of the reports whose coded column holds any wanted value."""
+        codes = [order.index(v) for v in wanted if v in order]
+        return np.isin(self.columns[column], codes)
+
     def query(self, c: Criteria) -> np.ndarray:
-        """Return the indices of the reports that meet the criteria, in report order."""
-        mask = np.ones(len(self.reports), dtype=bool)
+        """Return the positions of the reports that meet the criteria, in id order."""
+        mask = np.ones(len(self), dtype=bool)
         if c.date_from:
             mask &= self.end >= np.datetime64(c.date_from)
         if c.date_to:
             mask &= self.start <= np.datetime64(c.date_to)
         if c.kind:
-            mask &= np.asarray(self.kind.isin(c.kind))
+            mask &= self._in("kind", list(KIND_STYLES), c.kind)
         if c.status:
-            mask &= np.asarray(self.status.isin(c.status))
+            mask &= self._in("status", list(STATUS_STYLES), c.status)
         if c.actor:
             mask &= self._any_of(self.actors, c.actor)
         if c.affiliation:
@@ -81,7 +210,71 @@ class ReportIndex:
             return np.asarray(text.index, dtype=np.int64)
         return np.flatnonzero(mask)
 
-    def feature_collection(self, indices: np.ndarray) -> bytes:
-        """Return the reports at indices as GeoJSON FeatureCollection bytes."""
-        body = b",".join(self.features[i] for i in indices)
-        return b'{"type":"FeatureCollection","features":[' + body + b"]}"
+    def sorted_positions(self, positions: np.ndarray, by: str, descending: bool) -> np.ndarray:
+        """Return positions ordered by a SORT_COLUMNS key, ties broken by id."""
+        key = {
+            "date": self.start,
+            "status": self.columns["status"],
+            "sources": self.columns["sources"],
+        }.get(by)
+        if key is None:
+            key = self.columns[f"rank_{by}"]
+        order = positions[np.lexsort((positions, key[positions]))]
+        return order[::-1] if descending else order
+
+    def feature_chunks(self, positions: np.ndarray) -> Iterator[bytes | memoryview]:
+        """Yield the reports at positions as the pieces of a GeoJSON FeatureCollection."""
+        yield b'{"type":"FeatureCollection","features":['
+        if len(positions) == len(self):  # every report: the stored body as it is
+            yield memoryview(self.features)
+        else:
+            view, offsets = memoryview(self.features), self.offsets.tolist()
+            for n, i in enumerate(positions.tolist()):
+                yield view[offsets[i] - (n > 0) : offsets[i + 1] - 1]
+        yield b"]}"
+
+    def feature_collection(self, positions: np.ndarray) -> bytes:
+        """Return the reports at positions as GeoJSON FeatureCollection bytes."""
+        return b"".join(self.feature_chunks(positions))
+
+    def newest_day(self) -> str:
+        """Return the last day any report covers ('' with no reports)."""
+        return str(self.end.max()) if len(self) else ""
+
+
+class ReportList(Sequence):
+    """The reports of an index as a read-only list, each built when it is read."""
+
+    def __init__(self, index: ReportIndex):
+        self.index = index
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self.index.report(j) for j in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.index.report(i)
+
+
+class ReportsById(Mapping):
+    """The reports of an index by id, each built when it is looked up."""
+
+    def __init__(self, index: ReportIndex):
+        self.index = index
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index.ids.tolist())
+
+    def __getitem__(self, report_id: str) -> Report:
+        i = self.index.position(report_id) if isinstance(report_id, str) else None
+        if i is None:
+            raise KeyError(report_id)
+        return self.index.report(i)

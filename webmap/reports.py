@@ -309,9 +309,7 @@ def report_from_feature(feature: dict[str, Any]) -> Report:
 _OPTIONAL_SOURCE_FIELDS = ("title", "published", "language", "archive_url", "note")
 
 
-def check_features(
-    features: Iterable[Any], path: str = "", keep: list[Report] | None = None
-) -> list[Problem]:
+def check_features(features: Iterable[Any], path: str = "", keep: Any = None) -> list[Problem]:
     """Return every problem of the features, cross-report ones included.
 
     With keep, each valid feature is also turned into a Report and appended to it, so a caller
@@ -393,12 +391,21 @@ def check_file(path: Path) -> list[Problem]:
 
 
 def load_reports(path: Path) -> list[Report]:
-    """Load and validate a reports file, one feature at a time; raise ReportError on errors."""
+    """Load and validate a reports file; raise ReportError on errors."""
+    reports: list[Report] = []
+    read_reports_into(path, reports)
+    return sorted(reports, key=lambda r: r.id)
+
+
+def read_reports_into(path: Path, sink: Any) -> None:
+    """Validate a reports file one feature at a time, appending each Report to sink.
+
+    Raise ReportError listing every error; the sink may then hold part of the reports.
+    """
     text = _read_text(path)
     if text.strip() and not text.lstrip().startswith("{"):
         raise ReportError([Problem(str(path), "-", "type", NOT_A_COLLECTION)])
     members: dict[str, Any] = {}
-    reports: list[Report] = []
 
     def features() -> Iterator[Any]:
         for key, value in iter_collection(text):
@@ -408,7 +415,7 @@ def load_reports(path: Path) -> list[Report]:
                 members[key] = value
 
     try:
-        problems = check_features(features(), str(path), keep=reports)
+        problems = check_features(features(), str(path), keep=sink)
     except json.JSONDecodeError as exc:
         raise _json_problem(path, exc) from None
     if members.get("type") != "FeatureCollection":
@@ -418,7 +425,6 @@ def load_reports(path: Path) -> list[Report]:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ReportError(errors)
-    return sorted(reports, key=lambda r: r.id)
 
 
 def save_reports(path: Path, reports: Iterable[Report]) -> None:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webmap.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
+from webmap.index_cache import cached_index
 from webmap.mapview import MapParts, build_map
 from webmap.ranges import ring_features
-from webmap.report_index import ReportIndex
-from webmap.reports import REPORTS_FILE, Problem, Report, ReportError, load_reports
+from webmap.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
+from webmap.reports import REPORTS_FILE, Problem, ReportError, read_reports_into
 from webmap.stories import STORIES_DIR, Story, load_stories
 
 
@@ -20,10 +21,8 @@ class DataStore:
     """Everything loaded from one data directory; `error` says why loading failed, if it did."""
 
     data_dir: Path
-    reports: list[Report] = field(default_factory=list)
-    by_id: dict[str, Report] = field(default_factory=dict)
     atlas: Atlas | None = None
-    index: ReportIndex | None = None
+    index: ReportIndex = field(default_factory=lambda: IndexBuilder().build())
     map_parts: MapParts | None = None
     layer_json: dict[str, bytes] = field(default_factory=dict)
     stories: list[Story] = field(default_factory=list)
@@ -31,36 +30,74 @@ class DataStore:
     version: str = ""
     error: str = ""
 
+    @property
+    def reports(self) -> ReportList:
+        """Every report in id order, each built when it is read."""
+        return ReportList(self.index)
 
-def data_version(data_dir: Path) -> str:
+    @property
+    def by_id(self) -> ReportsById:
+        """Every report by id, each built when it is looked up."""
+        return ReportsById(self.index)
+
+
+def file_digest(path: Path) -> str:
+    """Return the SHA-256 of a file ('' if it does not exist)."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def data_version(data_dir: Path, reports_digest: str | None = None) -> str:
     """Return a short fingerprint of the data files, so a reader can tell which data is live."""
     digest = hashlib.sha256()
     names = [REPORTS_FILE, "alliances.json", *LAYER_FILES.values()]
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     for name in sorted(names):
         path = data_dir / name
-        if path.exists():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+        if name == REPORTS_FILE and reports_digest is not None:
+            digest.update(name.encode() + b"\0" + reports_digest.encode())
+        elif path.exists():
+            digest.update(name.encode() + b"\0" + file_digest(path).encode())
     return digest.hexdigest()[:12]
 
 
-def load_store(data_dir: Path, tiles: str = "none", static_prefix: str = "/static/") -> DataStore:
-    """Load reports and geodata from data_dir and build the map; record the error if any."""
+def read_index(path: Path) -> ReportIndex:
+    """Read and check a reports file into an index; raise ReportError on errors."""
+    builder = IndexBuilder()
+    read_reports_into(path, builder)
+    return builder.build()
+
+
+def load_store(
+    data_dir: Path,
+    tiles: str = "none",
+    static_prefix: str = "/static/",
+    cache_dir: Path | None = None,
+) -> DataStore:
+    """Load reports and geodata from data_dir and build the map; record the error if any.
+
+    With cache_dir, the checked reports are cached there, so the next start is quick.
+    """
     store = DataStore(data_dir=Path(data_dir))
+    reports_path = store.data_dir / REPORTS_FILE
+    digest = file_digest(reports_path)
     try:
-        store.reports = load_reports(store.data_dir / REPORTS_FILE)
+        store.index = cached_index(digest, lambda: read_index(reports_path), cache_dir)
         store.atlas = load_atlas(store.data_dir)
     except (ReportError, AtlasError) as exc:
         store.error = str(exc)
         return store
-    store.by_id = {r.id: r for r in store.reports}
-    store.index = ReportIndex(store.reports)
-    store.stories, store.story_problems = load_stories(store.data_dir, set(store.by_id))
+    store.stories, store.story_problems = load_stories(
+        store.data_dir, set(store.index.ids.tolist())
+    )
     store.map_parts = build_map(store.atlas, tiles=tiles, static_prefix=static_prefix)
     store.layer_json = {
         name: json.dumps(store.atlas.layer_geojson(name), separators=(",", ":")).encode()
         for name in LAYER_FILES
     }
-    store.layer_json["ranges"] = json.dumps(ring_features(store.reports)).encode()
-    store.version = data_version(store.data_dir)
+    ranged = [store.index.report(i) for i in store.index.columns["ranged"].nonzero()[0]]
+    store.layer_json["ranges"] = json.dumps(ring_features(ranged)).encode()
+    store.version = data_version(store.data_dir, digest)
     return store
