@@ -133,7 +133,7 @@ def measure(browser, url: str, timeout_ms: int = 300_000) -> tuple[int, float]:
     )
     page.goto(url, timeout=timeout_ms)
     page.wait_for_function(
-        "performance.getEntriesByName('webmap:markers-drawn').length > 0",
+        "() => performance.getEntriesByName('webmap:markers-drawn').length > 0",
         timeout=timeout_ms,
         polling=50,
     )
@@ -149,7 +149,7 @@ def pan_stalls(browser, url: str) -> float:
     page = context.new_page()
     page.goto(url, timeout=300_000)
     page.wait_for_function(
-        "performance.getEntriesByName('webmap:markers-drawn').length > 0", timeout=300_000
+        "() => performance.getEntriesByName('webmap:markers-drawn').length > 0", timeout=300_000
     )
     longest = page.evaluate("""async () => {
         const map = window.webmapMap.map; let last = performance.now(); let worst = 0;

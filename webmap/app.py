@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from webmap import api, http_cache, links, pages, web
+from webmap import api, http_cache, links, pages, security, web
 from webmap.index_cache import default_cache_dir
 from webmap.store import DataStore, load_store
 
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("LOAD_DATA", True):
         load_data(app)
     web.init_app(app)
+    security.init_app(app)
     links.init_app(app)
     http_cache.init_app(app)
     pages.init_app(app)

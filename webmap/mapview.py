@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import folium
 import xyzservices
@@ -44,6 +45,7 @@ class MapParts:
     html: str
     script: str
     country_style: dict[str, Any]
+    image_origins: tuple[str, ...] = ()  # where map tiles come from, for the page's CSP
 
 
 class _Handoff(MacroElement):
@@ -185,6 +187,10 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     root.render()
     # folium's viewport tag forbids zooming the page (maximum-scale=1); ours in base.html allows it.
     header = re.sub(r"<meta\s+name=\"viewport\"[^>]*>", "", root.header.render())
+    # No inline scripts, so the page's CSP can forbid them: folium's run first in /map.js.
+    inline = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+    head_code = "\n".join(code.strip() for code in inline.findall(header))
+    header = inline.sub("", header)
     country_style = {
         "color": "#ffffff",
         "weight": 0.8,
@@ -193,9 +199,19 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     return MapParts(
         header=header,
         html=root.html.render(),
-        script=root.script.render(),
+        script=head_code + "\n" + root.script.render(),
         country_style=country_style,
+        image_origins=tile_origins(tile),
     )
+
+
+def tile_origins(tile: folium.TileLayer | None) -> tuple[str, ...]:
+    """Return the origins a tile layer loads images from ('{s}' subdomains as a wildcard)."""
+    if tile is None:
+        return ()
+    parts = urlsplit(tile.tiles)
+    host = re.sub(r"^\{s\}\.", "*.", parts.netloc)
+    return (f"{parts.scheme}://{host}",)
 
 
 def map_config(urls: dict[str, Any], atlas: Atlas) -> dict[str, Any]:

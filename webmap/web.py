@@ -41,17 +41,6 @@ def is_embed_request() -> bool:
     return request.endpoint == "pages.index" and request.args.get("embed") == "1"
 
 
-def _framing_headers(response: Response) -> Response:
-    """Let any site frame the embed page, and no site frame the others."""
-    if is_embed_request():
-        response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    else:
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
-        response.headers["X-Frame-Options"] = "DENY"
-    return response
-
-
 def init_app(app: Flask) -> None:
-    """Register the shared error handler and response headers."""
+    """Register the shared error handler."""
     app.register_error_handler(DataUnavailable, _unavailable)
-    app.after_request(_framing_headers)

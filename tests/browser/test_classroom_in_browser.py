@@ -15,7 +15,7 @@ from webmap.geodesy import distance_km
 from webmap.site import build_site
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
-DRAWN = "document.documentElement.dataset.mapDrawn"
+DRAWN = "() => document.documentElement.dataset.mapDrawn"
 RINGED = "oreshnik-krichev-satellite-analysis-2025"
 
 
@@ -35,14 +35,14 @@ def test_a_range_ring_toggles_from_the_popup_and_is_labelled(page, live_server):
     button = page.locator(".report-popup .ring-toggle")
     assert button.inner_text() == "Show range ring (5,500 km)"
     button.click()
-    page.wait_for_function("document.documentElement.dataset.ringsShown === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.ringsShown === '1'")
     assert page.locator("path.range-ring").count() == 1
     label = page.locator(".ring-label").inner_text()
     assert label.startswith("Reported range 5,500 km (sources:")
-    page.wait_for_function(f"location.search.includes('ring={RINGED}')")
+    page.wait_for_function(f"() => location.search.includes('ring={RINGED}')")
     assert button.inner_text() == "Hide range ring"
     button.click()
-    page.wait_for_function("document.documentElement.dataset.ringsShown === '0'")
+    page.wait_for_function("() => document.documentElement.dataset.ringsShown === '0'")
     assert page.locator("path.range-ring").count() == 0
     assert log.errors == []
 
@@ -52,7 +52,7 @@ def test_the_range_rings_layer_shows_every_ring(page, live_server):
     open_map(page, live_server)
     page.hover(".leaflet-control-layers")
     page.get_by_label("Range rings (reported ranges)").check()
-    page.wait_for_function("document.querySelectorAll('path.range-ring').length >= 5")
+    page.wait_for_function("() => document.querySelectorAll('path.range-ring').length >= 5")
     rings = page.evaluate(
         "fetch('/api/layers/ranges').then(r => r.json()).then(d => d.features.length)"
     )
@@ -99,17 +99,21 @@ def test_a_story_walks_through_its_reports(page, live_server):
     page.get_by_role(
         "link", name="Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)"
     ).click()
-    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'")
+    page.wait_for_function(
+        "() => document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'"
+    )
     assert page.inner_text("#story-progress") == "Step 1 of 8"
     assert "Dnipro" in page.inner_text("#story-text")
     page.locator('.report-popup[data-report-id="oreshnik-strike-dnipro-2024"]').wait_for()
     assert page.is_disabled("#story-prev")
     page.click("#story-next")
-    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/2'")
+    page.wait_for_function(
+        "() => document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/2'"
+    )
     page.locator(
         '.report-popup[data-report-id="putin-oreshnik-belarus-announcement-2024"]'
     ).wait_for()
-    page.wait_for_function("location.search.includes('step=2')")
+    page.wait_for_function("() => location.search.includes('step=2')")
     # The map flew to Minsk: the report's marker is in view, close enough to tell the city apart.
     in_view = page.evaluate(
         "(() => { const wm = window.webmapMap; "
@@ -119,10 +123,14 @@ def test_a_story_walks_through_its_reports(page, live_server):
     assert in_view
     assert page.evaluate("window.webmapMap.map.getZoom()") <= 8  # spread, not zoomed to streets
     page.go_back()
-    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'")
+    page.wait_for_function(
+        "() => document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'"
+    )
     page.locator('.report-popup[data-report-id="oreshnik-strike-dnipro-2024"]').wait_for()
     page.go_forward()
-    page.wait_for_function("document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/2'")
+    page.wait_for_function(
+        "() => document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/2'"
+    )
     page.click("#story-close")
     assert page.is_hidden("#story-player")
     assert log.errors == []
@@ -152,7 +160,7 @@ def test_embed_shows_only_the_map(page, live_server):
     assert page.locator(".site-header").count() == 0
     assert page.is_hidden("#filters")
     assert page.evaluate("window.webmapMap.clusters.getLayers().length") == 3
-    page.wait_for_function("location.search.includes('embed=1')")
+    page.wait_for_function("() => location.search.includes('embed=1')")
     link = page.get_attribute("#embed-open", "href")
     assert "kind=strike" in link and "embed" not in link
     assert log.errors == []
@@ -178,7 +186,7 @@ def test_static_site_works_from_file_urls(browser, static_site):
     page.locator(".report-popup ol.sources a").first.wait_for()
     page.get_by_role("link", name="NATO's eastern flank since 2014").click()
     page.wait_for_function(
-        "document.documentElement.dataset.storyStep === 'nato-eastern-flank-since-2014/1'"
+        "() => document.documentElement.dataset.storyStep === 'nato-eastern-flank-since-2014/1'"
     )
     page.click("#story-next")
     page.locator('.report-popup[data-report-id="efp-battlegroup-lithuania-rukla-2017"]').wait_for()

@@ -13,7 +13,7 @@ from webmap.atlas import load_atlas
 from webmap.styles import BLOC_STYLES
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
-DRAWN = "document.documentElement.dataset.mapDrawn"
+DRAWN = "() => document.documentElement.dataset.mapDrawn"
 
 # One table of cases for the server's filtering and the browser's.
 FILTER_CASES = [
@@ -114,7 +114,7 @@ def test_time_range_filters_reports_and_recolours_countries(page, live_server):
     assert fill_of(page, "SWE") == rgb("nato") and fill_of(page, "FIN") == rgb("nato")
     page.fill("#time-to", "2023-06")
     page.dispatch_event("#time-to", "change")
-    page.wait_for_function("document.documentElement.dataset.blocDay === '2023-06-30'")
+    page.wait_for_function("() => document.documentElement.dataset.blocDay === '2023-06-30'")
     assert shown(page) == len(api_ids(live_server, "to=2023-06"))
     assert fill_of(page, "FIN") == rgb("nato")
     assert fill_of(page, "SWE") == rgb("none")
@@ -138,9 +138,9 @@ def test_play_steps_through_the_months(page, live_server):
     page.dispatch_event("#time-from", "change")
     page.click("#time-play")
     assert page.get_attribute("#time-play", "aria-pressed") == "true"
-    page.wait_for_function("document.getElementById('time-to').value >= '2022-06'")
+    page.wait_for_function("() => document.getElementById('time-to').value >= '2022-06'")
     during = shown(page)
-    page.wait_for_function("document.getElementById('time-to').value >= '2025-01'")
+    page.wait_for_function("() => document.getElementById('time-to').value >= '2025-01'")
     assert shown(page) > during
     page.click("#time-play")
     assert page.get_attribute("#time-play", "aria-pressed") == "false"
@@ -156,7 +156,7 @@ def test_filters_show_counts_and_keep_clusters_in_step(page, live_server):
     label = page.locator('fieldset[data-filter="kind"] label', has_text="Strike")
     assert label.locator(".count").inner_text() == f"({strikes})"
     label.locator("input").check()
-    page.wait_for_function(f"document.documentElement.dataset.shownReports === '{strikes}'")
+    page.wait_for_function(f"() => document.documentElement.dataset.shownReports === '{strikes}'")
     assert page.evaluate("window.webmapMap.clusters.getLayers().length") == strikes
     assert page.inner_text("#match-count").startswith(f"{strikes} of ")
     # Counts of the other filters now count only strikes.
@@ -171,11 +171,11 @@ def test_search_finds_titles_summaries_places_and_publishers(page, live_server):
     open_map(page, live_server)
     page.fill("#filter-q", "Oreshnik")
     expected = len(api_ids(live_server, "q=Oreshnik"))
-    page.wait_for_function(f"document.documentElement.dataset.shownReports === '{expected}'")
+    page.wait_for_function(f"() => document.documentElement.dataset.shownReports === '{expected}'")
     assert 3 <= expected < 50
     page.fill("#filter-q", "TASS")
     expected = len(api_ids(live_server, "q=TASS"))
-    page.wait_for_function(f"document.documentElement.dataset.shownReports === '{expected}'")
+    page.wait_for_function(f"() => document.documentElement.dataset.shownReports === '{expected}'")
     assert log.errors == []
 
 
@@ -189,7 +189,9 @@ def test_a_shared_url_reproduces_the_view_in_a_fresh_browser(browser, live_serve
     page.evaluate("window.webmapMap.map.setView([54.5, 24.0], 6, {animate: false})")
     page.evaluate("window.webmapMap.openReport('russian-drones-poland-airspace-2025')")
     page.locator('.report-popup[data-report-id="russian-drones-poland-airspace-2025"]').wait_for()
-    page.wait_for_function("location.search.includes('report=russian-drones-poland-airspace-2025')")
+    page.wait_for_function(
+        "() => location.search.includes('report=russian-drones-poland-airspace-2025')"
+    )
     page.wait_for_timeout(800)  # let the popup's pan finish; the URL follows the view
     url = page.url
     view = page.evaluate("[window.webmapMap.map.getZoom(), window.webmapMap.map.getCenter()]")
@@ -214,17 +216,17 @@ def test_back_and_forward_step_through_filter_changes(page, live_server):
     page, _ = page
     open_map(page, live_server)
     page.locator('fieldset[data-filter="kind"] input[value="strike"]').check()
-    page.wait_for_function("location.search.includes('kind=strike')")
+    page.wait_for_function("() => location.search.includes('kind=strike')")
     page.locator('fieldset[data-filter="kind"] input[value="exercise"]').check()
-    page.wait_for_function("location.search.includes('kind=exercise')")
+    page.wait_for_function("() => location.search.includes('kind=exercise')")
     both = len(api_ids(live_server, "kind=strike,exercise"))
     assert shown(page) == both
     page.go_back()
-    page.wait_for_function("!location.search.includes('kind=exercise')")
+    page.wait_for_function("() => !location.search.includes('kind=exercise')")
     assert not page.is_checked('input[name="kind"][value="exercise"]')
     assert shown(page) == len(api_ids(live_server, "kind=strike"))
     page.go_forward()
-    page.wait_for_function("location.search.includes('kind=exercise')")
+    page.wait_for_function("() => location.search.includes('kind=exercise')")
     assert page.is_checked('input[name="kind"][value="exercise"]')
     assert shown(page) == both
 
@@ -247,7 +249,7 @@ def test_controls_are_reachable_by_keyboard_with_visible_focus(page, live_server
     assert page.evaluate("document.activeElement.name") == "kind"
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.checked") is True
-    page.wait_for_function("location.search.includes('kind=deployment_announcement')")
+    page.wait_for_function("() => location.search.includes('kind=deployment_announcement')")
 
 
 def test_search_field_value_with_quotes_is_kept_literally(page, live_server):

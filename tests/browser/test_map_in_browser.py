@@ -11,7 +11,7 @@ import pytest
 from webmap.styles import BLOC_STYLES
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-DRAWN = "document.documentElement.dataset.mapDrawn"
+DRAWN = "() => document.documentElement.dataset.mapDrawn"
 
 
 def open_map(page, url: str) -> None:
@@ -136,7 +136,7 @@ def test_zooming_in_swaps_to_close_up_boundaries(page, live_server):
     page, log = page
     open_map(page, live_server)
     page.evaluate("window.webmapFolium.map.setZoom(7)")
-    page.wait_for_function("document.documentElement.dataset.boundaryDetail === 'closeup'")
+    page.wait_for_function("() => document.documentElement.dataset.boundaryDetail === 'closeup'")
     count = page.evaluate("window.webmapFolium.countries.getLayers().length")
     assert count > 30
     assert any("/api/layers/countries-closeup" in url for url in log.requests)
