@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from webmap.exports import MEDIA_TYPES, export_bytes
 from webmap.filters import FilterError, parse_criteria
@@ -34,9 +34,7 @@ def reports() -> Response:
     store = current_store()
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice.
-    response = Response(
-        store.index.feature_chunks(store.index.query(criteria)), mimetype=GEOJSON
-    )
+    response = Response(store.index.feature_chunks(store.index.query(criteria)), mimetype=GEOJSON)
     # The answer depends only on the data and the query: name it by both, so the cache layer
     # does not hash a large body on every request.
     query = hashlib.sha256(request.query_string).hexdigest()[:12]
@@ -90,11 +88,20 @@ def export(fmt: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Say whether the data loaded, which version is live and how many reports it holds."""
+    """Say whether the data loaded, which version is live, and how the last reload went."""
     store = loaded_store()
+    reloader = current_app.extensions.get("webmap-reloader")
+    last_reload = reloader.last_attempt if reloader and reloader.last_attempt else None
     if store.error:
-        return _json({"status": "error", "error": store.error}, status=503)
-    return _json({"status": "ok", "data_version": store.version, "reports": len(store.reports)})
+        body = {"status": "error", "error": store.error, "last_reload": last_reload}
+        return _json(body, status=503)
+    body = {
+        "status": "ok",
+        "data_version": store.version,
+        "reports": len(store.index),
+        "last_reload": last_reload,
+    }
+    return _json(body)
 
 
 def init_app(app: Flask) -> None:
