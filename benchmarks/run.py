@@ -55,6 +55,15 @@ SECTIONS = [
         "non-2xx responses and socket errors.",
     ),
     (
+        "bench_soak.py",
+        "A minute under load: errors and memory",
+        "wrk with 64 connections for 60 seconds, 2 threads, gzip accepted, each connection "
+        "asking in turn for the map page, a filtered `/api/reports` and a report page, against "
+        "gunicorn with 2 workers (`--preload`) on loopback, shipped data. A Lua script counts "
+        "every answer by status. Memory is each process's resident set after a warm-up request "
+        "per page (before) and after the minute.",
+    ),
+    (
         "bench_import.py",
         "Import of a 1,000-row CSV",
         "500 generated reports with two sources each, imported into a copy of the shipped data; "
