@@ -120,7 +120,7 @@ def test_geojson_import_and_related_to_stored_reports(runner, stored, tmp_path):
         ),
         ("r.geojson", b'{"type": "FeatureCollection", "features": [', "is not valid JSON"),
         ("r.xlsx", b"PK", "import reads .csv, .geojson or .json files"),
-        ("r.csv", b"", "missing column(s): id, title"),
+        ("r.csv", b"", "is empty; the first row must name the columns (id, title"),
     ],
 )
 def test_unusable_files_are_explained(runner, stored, tmp_path, name, content, message):

@@ -173,7 +173,7 @@ def test_duplicate_ids_and_unknown_related_are_reported():
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("", "is not valid JSON: Expecting value at line 1, column 1"),
+        ("", "file: is empty; a reports file is a GeoJSON FeatureCollection"),
         ('{"type": "FeatureCollection", "features": [', "is not valid JSON"),
         ("[]", "type: the file is not a GeoJSON FeatureCollection"),
     ],

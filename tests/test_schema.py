@@ -27,6 +27,7 @@ def test_every_shipped_report_matches_the_schema():
         (lambda f: f["properties"].update(sources=[]), "sources"),
         (lambda f: f["properties"].update(date="6 Dec 2024"), "date"),
         (lambda f: f["geometry"].update(coordinates=[200, 50]), "coordinates"),
+        (lambda f: f["properties"].update(summary="x" * 2001), "summary"),
     ],
 )
 def test_schema_rejects_what_the_validator_rejects(change, path):

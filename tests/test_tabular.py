@@ -63,9 +63,8 @@ def test_header_only_file_has_no_reports():
         (
             [GOOD_ROW.replace(",53.9,", ",53°54',")],
             [
-                'x.csv: new-report: lat: "53°54\'" is not a number (line 2)',
-                "x.csv: new-report: lat/lon: must be a Point with [longitude, latitude] numbers "
-                "(line 2)",
+                'x.csv: new-report: lat: "53°54\'" is not a number; write decimal degrees, '
+                "e.g. 53.9 (53°54' is 53 + 54/60 = 53.9) (line 2)",
             ],
         ),
         (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,16 @@ import geopandas as gpd
 import shapely
 
 from webmap.atlas import LAYER_FILES, AtlasError, load_atlas
-from webmap.reports import REPORTS_FILE, Problem, ReportError, check_collection, read_json
+from webmap.reports import (
+    REPORTS_FILE,
+    Problem,
+    ReportError,
+    check_collection,
+    read_json,
+    read_text,
+)
 from webmap.stories import load_stories
+from webmap.tabular import CSV_HINT, features_from_csv
 
 COAST_TOLERANCE_DEG = 0.05  # ~5 km: simplified coastlines may cut off a harbour or a beach
 
@@ -20,7 +30,10 @@ def load_land(data_dir: Path) -> shapely.Geometry | None:
     path = data_dir / LAYER_FILES["countries-closeup"]
     if not path.exists():
         return None
-    land = shapely.union_all(gpd.read_file(path).geometry.values).buffer(COAST_TOLERANCE_DEG)
+    try:
+        land = shapely.union_all(gpd.read_file(path).geometry.values).buffer(COAST_TOLERANCE_DEG)
+    except Exception:  # an unreadable layer: load_atlas reports it, this check is skipped
+        return None
     shapely.prepare(land)
     return land
 
@@ -51,16 +64,26 @@ def report_warnings(features: list[Any], path: str, land: shapely.Geometry | Non
     return warnings
 
 
-def check_reports_file(path: Path, land: shapely.Geometry | None) -> list[Problem]:
-    """Return every error of a reports file and, when it has none, its warnings."""
+Land = shapely.Geometry | None
+
+
+def check_reports_file(path: Path, land: Land | Callable[[], Land]) -> list[Problem]:
+    """Return every error of a reports file (GeoJSON or CSV) and, when it has none, its warnings.
+
+    land may be a function returning it, so that a file with errors never loads the geodata.
+    """
     try:
-        data = read_json(path)
+        if path.suffix.lower() == ".csv":
+            features, problems = features_from_csv(read_text(path, CSV_HINT), str(path))
+        else:
+            data = read_json(path)
+            problems = check_collection(data, str(path))
+            features = data["features"] if not problems else []
     except ReportError as exc:
         return exc.problems
-    problems = check_collection(data, str(path))
     if problems:
         return problems
-    return report_warnings(data["features"], str(path), land)
+    return report_warnings(features, str(path), land() if callable(land) else land)
 
 
 def check_stories(data_dir: Path) -> list[Problem]:
@@ -76,11 +99,14 @@ def check_stories(data_dir: Path) -> list[Problem]:
 def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
     """Return every problem in the given reports files or data folders."""
     problems: list[Problem] = []
-    land = load_land(data_dir)
+    land = functools.cache(lambda: load_land(data_dir))
     for path in paths:
         if path.is_dir():
-            own_land = load_land(path)
-            own_land = land if own_land is None else own_land
+
+            def own_land(folder: Path = path) -> Land:
+                found = load_land(folder)
+                return land() if found is None else found
+
             problems += check_reports_file(path / REPORTS_FILE, own_land)
             problems += check_stories(path)
             try:

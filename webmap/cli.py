@@ -10,11 +10,11 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from webmap.app import create_app
-from webmap.checks import check_paths
+from webmap.checks import check_paths, load_land, report_warnings
 from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
 from webmap.importer import apply_import, plan_import
-from webmap.reports import REPORTS_FILE, load_reports
+from webmap.reports import REPORTS_FILE, ReportError, load_reports
 from webmap.site import build_site
 
 
@@ -60,22 +60,37 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
     Every row is checked first; if anything is wrong, nothing is written and
     every problem is listed. See "Adding a report" in the README for the columns.
     """
-    target = Path(current_app.config["DATA_DIR"]) / REPORTS_FILE
+    data_dir = Path(current_app.config["DATA_DIR"])
+    target = data_dir / REPORTS_FILE
     plan = plan_import(file, target, update=update)
     for problem in plan.problems:
         click.echo(str(problem))
     if plan.errors:
         click.echo(f"{len(plan.errors)} problem(s); nothing was written to {target}.", err=True)
         sys.exit(1)
+    changed = set(plan.added) | set(plan.updated)
+    if changed:  # the same warnings as `webmap check`, e.g. longitude and latitude swapped
+        incoming = [r.to_feature() for r in plan.merged if r.id in changed]
+        for warning in report_warnings(incoming, str(file), load_land(data_dir)):
+            click.echo(str(warning))
     verb = "Would add" if dry_run else "Added"
     click.echo(f"{verb} {len(plan.added)} report(s): {', '.join(plan.added) or '-'}")
     verb = "Would update" if dry_run else "Updated"
     click.echo(f"{verb} {len(plan.updated)} report(s): {', '.join(plan.updated) or '-'}")
     if plan.unchanged:
         click.echo(f"Unchanged: {len(plan.unchanged)} report(s) already stored as they are.")
-    if not dry_run:
+    if dry_run:
+        return
+    if not changed:
+        click.echo(f"Nothing new: {target} was left as it was.")
+        return
+    try:
         apply_import(plan)
-        click.echo(f"Saved {len(plan.merged)} reports to {target}.")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        click.echo(f"{target}: -: file: could not be written ({reason}); it was left as it was.")
+        sys.exit(1)
+    click.echo(f"Saved {len(plan.merged)} reports to {target}.")
 
 
 @cli.command("export")
@@ -95,7 +110,11 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
 )
 def export_command(fmt: str, output: Path | None) -> None:
     """Write all reports in another format."""
-    reports = load_reports(Path(current_app.config["DATA_DIR"]) / REPORTS_FILE)
+    try:
+        reports = load_reports(Path(current_app.config["DATA_DIR"]) / REPORTS_FILE)
+    except ReportError as exc:
+        click.echo(str(exc))
+        raise click.ClickException("the data has problems; run `webmap check` first") from None
     data = export_bytes(reports, fmt)
     if output is None:
         if fmt in ("kml", "gpkg"):

@@ -13,10 +13,11 @@ from webmap.reports import (
     check_collection,
     load_reports,
     read_json,
+    read_text,
     report_from_feature,
     save_reports,
 )
-from webmap.tabular import features_from_csv
+from webmap.tabular import CSV_HINT, features_from_csv
 
 SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
 
@@ -46,12 +47,9 @@ def read_incoming(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         return [], [Problem(str(path), "-", "file", message)]
     if kind == "csv":
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            return [], [Problem(str(path), "-", "file", "does not exist")]
-        except UnicodeDecodeError:
-            message = "is not UTF-8 text; in your spreadsheet, save as 'CSV UTF-8'"
-            return [], [Problem(str(path), "-", "file", message)]
+            text = read_text(path, hint=CSV_HINT)
+        except ReportError as exc:
+            return [], exc.problems
         return features_from_csv(text, str(path))
     try:
         data = read_json(path)

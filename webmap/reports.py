@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import math
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,6 +50,11 @@ REPORTS_FILE = "reports.geojson"
 NOT_A_COLLECTION = "the file is not a GeoJSON FeatureCollection"
 LON_RANGE = (-30.0, 190.0)
 LAT_RANGE = (25.0, 85.0)
+MAX_TEXT = 2000  # characters in any one text field: a summary is one to three sentences
+TEXT_FIELDS = ("title", "summary", "place", "claimed_by", "expected")
+LIST_FIELDS = ("actors", "systems", "related")
+LIST_SEPARATOR = ";"  # between the items of a list in a CSV cell
+GEOJSON_HINT = "save it as UTF-8 (in most editors: Save As, then Encoding)"
 
 
 class ReportError(ValueError):
@@ -175,6 +183,43 @@ def _is_http_url(url: str) -> bool:
     return bool(re.match(r"^https?://[^\s/?#]+\.[^\s]+$", url, re.IGNORECASE))
 
 
+def brief(value: Any, limit: int = 80) -> str:
+    """Return repr(value) cut to about limit characters, so a huge value cannot flood a message."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def report_label(rid: str) -> str:
+    """Return a report id fit for a one-line message: printable and not too long."""
+    label = rid if rid.isprintable() else repr(rid)
+    return label if len(label) <= 60 else label[:57] + "..."
+
+
+def _finite(value: Any) -> bool:
+    """Tell whether value is a JSON number that is finite as a float (not NaN, not Infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _bad_text(value: Any) -> str:
+    """Return why a text value cannot be stored, or '' when it can."""
+    if not isinstance(value, str):
+        return f"{brief(value)} is not text"
+    if len(value) > MAX_TEXT:
+        return f"is {len(value):,} characters long; write at most {MAX_TEXT:,}"
+    try:
+        value.isascii() or value.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"{brief(value)} contains a character that cannot be saved (a broken \\u escape)"
+    return ""
+
+
 def validate_feature(feature: Any, path: str = "") -> list[Problem]:
     """Return every problem of one report Feature (errors and warnings)."""
     problems: list[Problem] = []
@@ -182,39 +227,58 @@ def validate_feature(feature: Any, path: str = "") -> list[Problem]:
         return [Problem(path, "?", "feature", "is not a JSON object")]
     props = feature.get("properties")
     if not isinstance(props, dict):
-        return [Problem(path, str(feature.get("id") or "?"), "properties", "missing")]
-    rid = _text(props, "id") or str(feature.get("id") or "?")
+        return [Problem(path, report_label(str(feature.get("id") or "?")), "properties", "missing")]
+    rid = report_label(_text(props, "id") or str(feature.get("id") or "?"))
 
     def err(name: str, message: str, severity: str = "error") -> None:
         problems.append(Problem(path, rid, name, message, severity))
 
-    if not ID_PATTERN.match(_text(props, "id")):
+    raw_id = props.get("id")
+    if not isinstance(raw_id, str) or not ID_PATTERN.fullmatch(raw_id):
         err("id", "must be lowercase letters, digits and hyphens, e.g. oreshnik-belarus-2024")
-    elif feature.get("id") not in (None, props["id"]):
-        err("id", f"Feature id {feature.get('id')!r} differs from properties.id")
-    for name in ("title", "summary", "place"):
-        if not _text(props, name):
-            err(name, "is empty")
+    elif feature.get("id") not in (None, raw_id):
+        err("id", f"Feature id {brief(feature.get('id'))} differs from properties.id")
+    for name in TEXT_FIELDS:
+        value = props.get(name)
+        if name in ("title", "summary", "place") and not _text(props, name):
+            err(name, _bad_text(value) if value and not isinstance(value, str) else "is empty")
+        elif value is not None and (why := _bad_text(value)):
+            err(name, why)
     for name, allowed in (("kind", KINDS), ("status", STATUSES), ("precision", PRECISIONS)):
         if _text(props, name) not in allowed:
-            err(name, f"{props.get(name)!r} is not one of: {', '.join(allowed)}")
+            err(name, f"{brief(props.get(name))} is not one of: {', '.join(allowed)}")
     if parse_partial_date(_text(props, "date")) is None:
-        err("date", f"{props.get('date')!r} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD")
+        err(
+            "date",
+            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+        )
+    for name in LIST_FIELDS:
+        value = props.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            err(name, f'{brief(value)} is not a list; write it as ["...", "..."]')
+        elif why := next((w for w in map(_bad_text, value) if w), ""):
+            err(name, why)
+        elif item := next((v for v in value if LIST_SEPARATOR in v), ""):
+            err(
+                name,
+                f"{brief(item)} contains '{LIST_SEPARATOR}', which separates the items of a "
+                "list in spreadsheets; make it two items, or use another sign",
+            )
     expected = _text(props, "expected")
     if expected and parse_period(expected) is None:
-        err("expected", f"{expected!r} is not a date or a START/END period")
+        err("expected", f"{brief(expected)} is not a date or a START/END period")
     for actor in _list(props, "actors"):
         if actor not in ALLIANCE_CODES and actor not in COUNTRY_NAMES:
             err(
                 "actors",
-                f"{actor!r} is not a country code (ISO 3166-1 alpha-3, e.g. BLR) "
+                f"{brief(actor)} is not a country code (ISO 3166-1 alpha-3, e.g. BLR) "
                 "or NATO, CSTO, UNION-STATE",
             )
     range_km = props.get("range_km")
-    if range_km is not None and (
-        isinstance(range_km, bool) or not isinstance(range_km, int | float) or range_km <= 0
-    ):
-        err("range_km", f"{range_km!r} is not a positive number of kilometres")
+    if range_km is not None and (not _finite(range_km) or range_km <= 0):
+        err("range_km", f"{brief(range_km)} is not a positive number of kilometres")
     problems += _validate_geometry(feature.get("geometry"), err)
     problems += _validate_sources(props.get("sources"), err)
     return problems
@@ -229,9 +293,12 @@ def _validate_geometry(geometry: Any, err) -> list[Problem]:
         or not isinstance(coords, list)
         or len(coords) != 2
         or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
-        or any(c != c for c in coords)
     ):
         err("geometry", "must be a Point with [longitude, latitude] numbers")
+        return []
+    if not all(_finite(c) for c in coords):
+        shown = ", ".join(brief(c, 20) for c in coords)
+        err("geometry", f"must be a Point with [longitude, latitude] numbers; [{shown}] is not")
         return []
     lon, lat = coords
     if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
@@ -256,18 +323,28 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
             continue
         url = source.get("url")
         if not isinstance(url, str) or not _is_http_url(url.strip()):
-            err(f"{name}.url", f"{url!r} is not an http:// or https:// address")
+            err(f"{name}.url", f"{brief(url)} is not an http:// or https:// address")
+        elif why := _bad_text(url):
+            err(f"{name}.url", why)
         if not isinstance(source.get("publisher"), str) or not source["publisher"].strip():
             err(f"{name}.publisher", "is empty")
         affiliation = source.get("affiliation", "unknown")
         if affiliation not in AFFILIATIONS:
-            err(f"{name}.affiliation", f"{affiliation!r} is not one of: {', '.join(AFFILIATIONS)}")
+            err(
+                f"{name}.affiliation",
+                f"{brief(affiliation)} is not one of: {', '.join(AFFILIATIONS)}",
+            )
         archive = source.get("archive_url")
         if archive and (not isinstance(archive, str) or not _is_http_url(archive)):
-            err(f"{name}.archive_url", f"{archive!r} is not an http:// or https:// address")
+            err(f"{name}.archive_url", f"{brief(archive)} is not an http:// or https:// address")
         published = source.get("published")
         if published and parse_partial_date(str(published)) is None:
-            err(f"{name}.published", f"{published!r} is not a real date")
+            err(f"{name}.published", f"{brief(published)} is not a real date")
+        for key in ("publisher", "title", "language", "archive_url", "note"):
+            value = source.get(key)
+            reported = key in ("publisher", "archive_url") and not isinstance(value, str)
+            if value and not reported and (why := _bad_text(value)):
+                err(f"{name}.{key}", why)
     return []
 
 
@@ -289,11 +366,11 @@ def report_from_feature(feature: dict[str, Any]) -> Report:
         id=props["id"],
         title=_text(props, "title"),
         summary=_text(props, "summary"),
-        kind=props["kind"],
-        status=props["status"],
+        kind=_text(props, "kind"),
+        status=_text(props, "status"),
         date=_text(props, "date"),
         place=_text(props, "place"),
-        precision=props["precision"],
+        precision=_text(props, "precision"),
         lon=float(lon),
         lat=float(lat),
         sources=sources,
@@ -318,12 +395,16 @@ def check_features(features: Iterable[Any], path: str = "", keep: Any = None) ->
     problems: list[Problem] = []
     seen: set[str] = set()
     related: list[tuple[str, tuple[str, ...]]] = []
-    for feature in features:
+    for number, feature in enumerate(features, start=1):
         found = validate_feature(feature, path)
+        if not isinstance(feature, dict):
+            found = [Problem(path, "?", f"features[{number}]", "is not a JSON object")]
         problems += found
         rid = _feature_id(feature)
-        if rid in seen:
-            problems.append(Problem(path, rid, "id", "is used by more than one report"))
+        if rid in seen and rid != "?":
+            problems.append(
+                Problem(path, report_label(rid), "id", "is used by more than one report")
+            )
         seen.add(rid)
         props = feature.get("properties") if isinstance(feature, dict) else None
         if isinstance(props, dict):
@@ -332,7 +413,7 @@ def check_features(features: Iterable[Any], path: str = "", keep: Any = None) ->
             keep.append(report_from_feature(feature))
     for rid, others in related:
         problems += [
-            Problem(path, rid, "related", f"no report has id {other!r}")
+            Problem(path, report_label(rid), "related", f"no report has id {brief(other)}")
             for other in others
             if other not in seen
         ]
@@ -352,33 +433,76 @@ def check_collection(data: Any, path: str = "") -> list[Problem]:
 def _feature_id(feature: Any) -> str:
     """Return a feature's report id for messages, or '?'."""
     props = feature.get("properties") if isinstance(feature, dict) else None
-    return _text(props, "id") if isinstance(props, dict) and _text(props, "id") else "?"
+    rid = _text(props, "id") if isinstance(props, dict) else ""
+    return rid or "?"
 
 
-def _read_text(path: Path) -> str:
-    """Read a UTF-8 file (a BOM is fine), turning failures into a ReportError naming it."""
+def _file_error(path: Path, message: str) -> ReportError:
+    """Return a ReportError about a whole file."""
+    return ReportError([Problem(str(path), "-", "file", message)])
+
+
+def read_text(path: Path, hint: str = GEOJSON_HINT) -> str:
+    """Read a UTF-8 file (a BOM is fine); raise a ReportError naming it if it cannot be read."""
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ReportError([Problem(str(path), "-", "file", "does not exist")]) from None
+        raise _file_error(path, "does not exist") from None
+    except IsADirectoryError:
+        raise _file_error(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _file_error(path, f"is not UTF-8 text; {hint} (it is saved as UTF-16)")
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text ({exc.reason})"
-        raise ReportError([Problem(str(path), "-", "file", message)]) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        where = f"line {line} has a character in another encoding, such as Latin-1 or Windows-1252"
+        raise _file_error(path, f"is not UTF-8 text; {hint} ({where})") from None
+
+
+_JSON_REASONS = {
+    "Expecting value": "expected a value here",
+    "Expecting property name enclosed in double quotes": "expected a name in double quotes "
+    "(is there a comma too many, or single quotes?)",
+    "Expecting ',' delimiter": "expected a comma between two items",
+    "Expecting ':' delimiter": "expected a colon after a name",
+    "Unterminated string starting at": "text in quotes starts here but never ends",
+    "Invalid control character at": "a line break or tab inside quotes must be written \\n or \\t",
+    "Extra data": "there is more after the end of the data",
+}
 
 
 def _json_problem(path: Path, exc: json.JSONDecodeError) -> ReportError:
-    """Return a ReportError saying where a file stops being valid JSON."""
-    message = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-    return ReportError([Problem(str(path), "-", "file", message)])
+    """Return a ReportError saying, in plain words, where a file stops being valid JSON."""
+    if not exc.doc.strip():
+        return _file_error(path, "is empty; a reports file is a GeoJSON FeatureCollection")
+    reason = _JSON_REASONS.get(exc.msg, exc.msg.removesuffix(" at"))
+    if exc.msg.startswith("Unterminated") or exc.pos >= len(exc.doc.rstrip()):
+        reason += "; the file ends too early: was it cut short?"
+    return _file_error(path, f"is not valid JSON: {reason} (line {exc.lineno}, column {exc.colno})")
+
+
+def _unparsable(path: Path, exc: Exception) -> ReportError:
+    """Return a ReportError for JSON that Python cannot turn into values."""
+    if isinstance(exc, RecursionError):
+        return _file_error(path, "is nested too deeply to be a reports file")
+    if "digits" in str(exc):
+        limit = sys.get_int_max_str_digits()
+        return _file_error(path, f"has a number too long to be read (more than {limit:,} digits)")
+    return _file_error(path, f"is not usable JSON ({exc})")
 
 
 def read_json(path: Path) -> Any:
     """Parse a JSON file, turning decoding errors into a ReportError that names the file."""
-    text = _read_text(path)
+    text = read_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise _json_problem(path, exc) from None
+    except (RecursionError, ValueError) as exc:  # ValueError: an integer of > 4300 digits
+        raise _unparsable(path, exc) from None
 
 
 def check_file(path: Path) -> list[Problem]:
@@ -402,22 +526,24 @@ def read_reports_into(path: Path, sink: Any) -> None:
 
     Raise ReportError listing every error; the sink may then hold part of the reports.
     """
-    text = _read_text(path)
+    text = read_text(path)
     if text.strip() and not text.lstrip().startswith("{"):
         raise ReportError([Problem(str(path), "-", "type", NOT_A_COLLECTION)])
     members: dict[str, Any] = {}
 
     def features() -> Iterator[Any]:
-        for key, value in iter_collection(text):
-            if key == "features":
-                yield value
-            else:
-                members[key] = value
+        try:
+            for key, value in iter_collection(text):
+                if key == "features":
+                    yield value
+                else:
+                    members[key] = value
+        except json.JSONDecodeError as exc:
+            raise _json_problem(path, exc) from None
+        except (RecursionError, ValueError) as exc:  # ValueError: an integer of > 4300 digits
+            raise _unparsable(path, exc) from None
 
-    try:
-        problems = check_features(features(), str(path), keep=sink)
-    except json.JSONDecodeError as exc:
-        raise _json_problem(path, exc) from None
+    problems = check_features(features(), str(path), keep=sink)
     if members.get("type") != "FeatureCollection":
         problems.insert(0, Problem(str(path), "-", "type", NOT_A_COLLECTION))
     elif "features:start" not in members:

@@ -10,18 +10,22 @@ from webmap.reports import (
     ID_PATTERN,
     KINDS,
     LAT_RANGE,
+    LIST_SEPARATOR,
     LON_RANGE,
+    MAX_TEXT,
     PRECISIONS,
     STATUSES,
 )
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://"
+# An item of a list: spreadsheets get the list in one cell, joined by LIST_SEPARATOR.
+LIST_ITEM = {"type": "string", "maxLength": MAX_TEXT, "pattern": f"^[^{LIST_SEPARATOR}]*$"}
 
 
 def _text(description: str, min_length: int = 0) -> dict[str, Any]:
     """Return a string property schema."""
-    schema: dict[str, Any] = {"type": "string", "description": description}
+    schema: dict[str, Any] = {"type": "string", "description": description, "maxLength": MAX_TEXT}
     if min_length:
         schema["minLength"] = min_length
     return schema
@@ -65,14 +69,14 @@ def report_schema() -> dict[str, Any]:
             "items": {"type": "string", "pattern": "^([A-Z]{3}|" + "|".join(ALLIANCE_CODES) + ")$"},
             "description": "ISO 3166-1 alpha-3 country codes and NATO, CSTO, UNION-STATE",
         },
-        "systems": {"type": "array", "items": {"type": "string"}},
+        "systems": {"type": "array", "items": LIST_ITEM},
         "range_km": {
             "type": ["number", "null"],
             "exclusiveMinimum": 0,
             "description": "reported range, only where a cited source states it",
         },
         "sources": {"type": "array", "minItems": 1, "items": SOURCE_SCHEMA},
-        "related": {"type": "array", "items": {"type": "string"}},
+        "related": {"type": "array", "items": LIST_ITEM},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

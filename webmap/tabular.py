@@ -6,9 +6,10 @@ import csv
 import io
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from webmap.reports import Problem, Report, validate_feature
+from webmap.reports import MAX_TEXT, Problem, Report, brief, report_label, validate_feature
 
 CSV_COLUMNS = [
     "id",
@@ -37,6 +38,7 @@ CSV_COLUMNS = [
     "source_note",
 ]
 OPTIONAL_COLUMNS = {"source_note"}
+CSV_HINT = "in your spreadsheet, save as 'CSV UTF-8'"
 REPORT_COLUMNS = CSV_COLUMNS[1:16]
 LIST_COLUMNS = ("actors", "systems", "related")
 NUMBER_COLUMNS = ("lat", "lon", "range_km")
@@ -46,14 +48,19 @@ SOURCE_FIELDS += ("archive_url", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _quoted(value: str) -> bool:
+    """Tell whether text, after any leading 's, starts like a formula (so _cell quotes it)."""
+    return value.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def _cell(value: str) -> str:
-    """Quote text a spreadsheet would run as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Quote text a spreadsheet would run as a formula (and text that only looks quoted)."""
+    return "'" + value if _quoted(value) else value
 
 
 def _uncell(value: str) -> str:
     """Undo _cell's quoting."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+    return value[1:] if value.startswith("'") and _quoted(value[1:]) else value
 
 
 def _number(value: float | None) -> str:
@@ -115,36 +122,94 @@ def _parse_number(
     except ValueError:
         value = math.nan
     if math.isnan(value) or math.isinf(value):
-        problems.append(Problem(where, rid, column, f"{text!r} is not a number (line {line})"))
+        hint = "; write decimals with a point, e.g. 53.9" if "," in text else ""
+        if not hint and column in ("lat", "lon"):
+            hint = "; write decimal degrees, e.g. 53.9 (53°54' is 53 + 54/60 = 53.9)"
+        message = f"{brief(text)} is not a number{hint} (line {line})"
+        problems.append(Problem(where, report_label(rid), column, message))
         return None
     return value
+
+
+def _header_problem(text: str, header: list[str], path: str) -> Problem | None:
+    """Return what is wrong with the first row (the column names), or None."""
+    missing = [c for c in CSV_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if not missing and not twice:
+        return None
+    first_line = text.lstrip().split("\n", 1)[0]
+    if not text.strip():
+        message = (
+            "is empty; the first row must name the columns (id, title, summary, ...), "
+            "then one row per source: see 'Adding a report' in the README"
+        )
+    elif first_line.startswith(("{", "[")):
+        message = "looks like GeoJSON, not CSV: give it a name ending in .geojson"
+    elif "id" in [c.strip() for c in first_line.split(";")] and len(missing) > 1:
+        message = (
+            "has its cells separated by ';' instead of ','; in your spreadsheet, "
+            "save as 'CSV UTF-8 (comma delimited)'"
+        )
+    elif "id" in [c.strip() for c in first_line.split("\t")] and len(missing) > 1:
+        message = "has its cells separated by tabs instead of ','; save it as 'CSV UTF-8'"
+    elif missing:
+        message = f"missing column(s): {', '.join(missing)}; the first row must name the columns"
+    else:
+        message = f"the first row names column(s) {', '.join(twice)} more than once"
+    return Problem(path, "-", "columns", message)
+
+
+def _csv_error(exc: csv.Error, line: int) -> str:
+    """Say in plain words why a line of a CSV file cannot be read."""
+    if "field larger than field limit" in str(exc):
+        return (
+            f"line {line} has a cell longer than {csv.field_size_limit():,} characters; "
+            f"a cell holds at most {MAX_TEXT:,}"
+        )
+    return f"line {line} cannot be read as CSV ({exc})"
 
 
 def features_from_csv(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Parse and validate CSV text as report Features; problems name the column and line."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in CSV_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
-    if missing:
-        message = f"missing column(s): {', '.join(missing)}; the first row must name the columns"
-        return [], [Problem(path, "-", "columns", message)]
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        return [], [Problem(path, "-", "columns", _csv_error(exc, 1))]
+    reader.fieldnames = header
+    problem = _header_problem(text, header, path)
+    if problem:
+        return [], [problem]
     groups: dict[str, _Rows] = {}
     problems: list[Problem] = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            problems.append(Problem(path, "-", "row", f"line {line} has more cells than columns"))
-            continue
-        clean = {k: _uncell((v or "").strip()) for k, v in row.items() if k in CSV_COLUMNS}
-        if not any(clean.values()):
-            continue
-        group = groups.setdefault(clean["id"], _Rows())
-        group.lines.append(line)
-        group.rows.append(clean)
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                message = (
+                    f"line {line} has more cells than the first row has column names "
+                    "(a comma too many, or text with a comma that is not in quotes?)"
+                )
+                problems.append(Problem(path, "-", "row", message))
+                continue
+            clean = {k: _uncell((v or "").strip()) for k, v in row.items() if k in CSV_COLUMNS}
+            if not any(clean.values()):
+                continue
+            group = groups.setdefault(clean["id"], _Rows())
+            group.lines.append(line)
+            group.rows.append(clean)
+    except csv.Error as exc:
+        problems.append(Problem(path, "-", "row", _csv_error(exc, reader.line_num + 1)))
     features = []
     for rid, group in groups.items():
+        before = len(problems)
         feature = _feature(rid, group, path, problems)
-        problems += [_with_line(group.lines, p) for p in validate_feature(feature, path)]
+        bad_numbers = {p.field for p in problems[before:]} & {"lat", "lon"}
+        problems += [
+            _with_line(group.lines, p)
+            for p in validate_feature(feature, path)
+            if not (bad_numbers and p.field == "geometry")
+        ]
         features.append(feature)
     return features, problems
 
@@ -156,10 +221,10 @@ def _feature(rid: str, group: _Rows, path: str, problems: list[Problem]) -> dict
         for column in REPORT_COLUMNS:
             if row[column] and row[column] != first[column]:
                 message = (
-                    f"line {line} says {row[column]!r} but line {group.lines[0]} says "
-                    f"{first[column]!r}; rows of one report must agree"
+                    f"line {line} says {brief(row[column])} but line {group.lines[0]} says "
+                    f"{brief(first[column])}; rows of one report must agree"
                 )
-                problems.append(Problem(path, rid, column, message))
+                problems.append(Problem(path, report_label(rid), column, message))
     numbers = {
         c: _parse_number(first[c], c, path, problems, rid, group.lines[0]) for c in NUMBER_COLUMNS
     }
@@ -192,5 +257,9 @@ def _with_line(lines: list[int], problem: Problem) -> Problem:
         field = "source_url"
     elif field == "geometry":
         field = "lat/lon"
+        if problem.message.startswith("must be a Point"):
+            problem = replace(
+                problem, message="needs lat and lon in decimal degrees, e.g. 53.9, 27.56"
+            )
     message = f"{problem.message} (line {line})"
     return Problem(problem.path, problem.report_id, field, message, problem.severity)
