@@ -32,7 +32,7 @@ def _description(report: Report) -> str:
     items = []
     for s in report.sources:
         name = f"{s.publisher}: {s.title}" if s.title else s.publisher
-        if s.url.startswith(("http://", "https://")):
+        if s.url.lower().startswith(("http://", "https://")):  # as webmap-map.js does
             link = Markup('<a href="{}">{}</a>').format(s.url, name)
         else:
             link = escape(name)
