@@ -131,3 +131,23 @@ def test_unusable_files_are_explained(runner, stored, tmp_path, name, content, m
     assert result.exit_code == 1
     assert message in result.output
     assert path.read_bytes() == before
+
+
+def test_an_import_leaves_the_checked_reports_cached_for_the_next_start(
+    data_dir, tmp_path, monkeypatch
+):
+    from webmap import create_app, store
+
+    cache = tmp_path / "cache"
+    app = create_app({"DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": str(cache)})
+    source = write_csv(tmp_path / "new.csv", row("first-new"))
+    result = app.test_cli_runner().invoke(cli, ["import", str(source)])
+    assert result.exit_code == 0, result.output
+
+    def no_reading(path):
+        raise AssertionError("the start after an import read every report again")
+
+    monkeypatch.setattr(store, "read_index", no_reading)
+    started = store.load_store(data_dir, cache_dir=cache)
+    assert not started.error and "first-new" in started.by_id
+    assert list(started.reports) == load_reports(data_dir / "reports.geojson")

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
+from webmap import index_cache
 from webmap.app import create_app
 from webmap.checks import check_paths, load_land, report_warnings
 from webmap.exports import FORMATS, export_bytes
@@ -91,6 +92,8 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
         click.echo(f"{target}: -: file: could not be written ({reason}); it was left as it was.")
         sys.exit(1)
     click.echo(f"Saved {len(plan.merged)} reports to {target}.")
+    cache_dir = current_app.config.get("INDEX_CACHE_DIR")
+    index_cache.warm(target, plan.merged, Path(cache_dir) if cache_dir else None)
 
 
 @cli.command("export")

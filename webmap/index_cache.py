@@ -11,12 +11,14 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from webmap import filters, report_index, reports
 from webmap.report_index import ReportIndex, pack_strings, unpack_strings
+from webmap.reports import Report
 
 log = logging.getLogger(__name__)
 FORMAT = b"webmap-index-1"
@@ -29,6 +31,14 @@ def default_cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "webmap"
+
+
+def file_digest(path: Path) -> str:
+    """Return the SHA-256 of a file ('' if it does not exist)."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def cache_key(reports_digest: str) -> str:
@@ -132,3 +142,8 @@ def _prune(cache_dir: Path, keep: Path, most: int = 8) -> None:
     for old in caches[:-most]:
         if old != keep:
             old.unlink(missing_ok=True)
+
+
+def warm(reports_path: Path, reports: Iterable[Report], cache_dir: Path | None) -> None:
+    """Cache the index of reports just written to reports_path, so the map starts quickly."""
+    cached_index(file_digest(reports_path), lambda: ReportIndex.of(reports), cache_dir)

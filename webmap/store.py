@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webmap.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
-from webmap.index_cache import cached_index
+from webmap.index_cache import cached_index, file_digest
 from webmap.mapview import MapParts, build_map
 from webmap.ranges import ring_features
 from webmap.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
@@ -39,14 +39,6 @@ class DataStore:
     def by_id(self) -> ReportsById:
         """Every report by id, each built when it is looked up."""
         return ReportsById(self.index)
-
-
-def file_digest(path: Path) -> str:
-    """Return the SHA-256 of a file ('' if it does not exist)."""
-    if not path.exists():
-        return ""
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def data_version(data_dir: Path, reports_digest: str | None = None) -> str:

@@ -7,7 +7,8 @@ DRAWN = "() => document.documentElement.dataset.mapDrawn"
 WATCH_VIOLATIONS = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__violations.push(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__violations.push(`${e.violatedDirective}: ${e.blockedURI} (${where})`);
 });
 """
 
