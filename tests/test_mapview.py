@@ -5,6 +5,7 @@ import pytest
 
 from webmap.assets import UnvendoredAssetError, use_vendored_assets
 from webmap.atlas import load_atlas
+from webmap.bundle import APP_SCRIPTS, STATIC
 from webmap.mapview import TileProviderError, build_map, tile_layer
 
 ATLAS = load_atlas(Path(__file__).parent / "data")
@@ -19,8 +20,19 @@ def remote_refs(html: str) -> list[str]:
 def test_map_uses_only_vendored_assets():
     parts = build_map(ATLAS)
     assert remote_refs(parts.header + parts.html) == []
-    assert "/static/vendor/leaflet/leaflet.js" in parts.header
-    assert "cdn" not in (parts.header + parts.script).lower()
+    assert "<script" not in parts.header, "Leaflet comes inside /map.js, not from the head"
+    leaflet = (STATIC / "vendor" / "leaflet" / "leaflet.js").read_text("utf-8")
+    assert parts.script.index(leaflet) < parts.script.index("window.webmapFolium")
+    assert "cdn" not in (parts.header + parts.html).lower()
+
+
+def test_the_page_script_holds_every_part_in_dependency_order():
+    script = build_map(ATLAS).script
+    order = ["vendor/leaflet/leaflet.js", "the folium map", *APP_SCRIPTS]
+    found = [script.index(f"/* ---- {name} ---- */") for name in order]
+    assert found == sorted(found)
+    for name in APP_SCRIPTS:  # each file whole, licence banner included
+        assert (STATIC / name).read_text("utf-8") in script
 
 
 def test_map_hands_its_objects_to_our_script():
@@ -43,8 +55,10 @@ def test_unknown_tile_provider_is_explained():
 
 def test_tooltips_are_text_not_html():
     script = build_map(ATLAS).script
-    assert "textContent" in script
-    assert "innerHTML" not in script
+    ours = script[script.index("/* ---- the folium map ---- */") :]
+    ours = ours.replace((STATIC / APP_SCRIPTS[0]).read_text("utf-8"), "")  # the vendored plugin
+    assert "textContent" in ours
+    assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", ours)
 
 
 def test_an_unvendored_folium_asset_is_refused():

@@ -16,6 +16,7 @@ from jinja2 import Template
 
 from webmap.assets import use_vendored_assets
 from webmap.atlas import Atlas
+from webmap.bundle import bundle, take_head_scripts
 from webmap.reports import CAVEATS, PARTISAN_AFFILIATIONS
 from webmap.styles import client_styles
 
@@ -191,6 +192,8 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     inline = re.compile(r"<script>(.*?)</script>", re.DOTALL)
     head_code = "\n".join(code.strip() for code in inline.findall(header))
     header = inline.sub("", header)
+    # Leaflet itself goes into /map.js too: the page has one script.
+    header, head_files = take_head_scripts(header, static_prefix)
     country_style = {
         "color": "#ffffff",
         "weight": 0.8,
@@ -199,7 +202,7 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     return MapParts(
         header=header,
         html=root.html.render(),
-        script=head_code + "\n" + root.script.render(),
+        script=bundle(head_files, head_code + "\n" + root.script.render()),
         country_style=country_style,
         image_origins=tile_origins(tile),
     )

@@ -204,4 +204,5 @@ def test_static_site_works_from_file_urls(browser, static_site):
 def test_static_site_copies_can_move(static_site, tmp_path):
     moved = tmp_path / "usb-stick"
     shutil.copytree(static_site, moved)
-    assert (moved / "index.html").read_text("utf-8").count('src="static/') >= 3
+    index = (moved / "index.html").read_text("utf-8")
+    assert 'src="map.js"' in index and index.count('href="static/') >= 3  # relative links
