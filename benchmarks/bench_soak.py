@@ -67,8 +67,8 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua, gunicorn(SHIPPED) as (base, proc):
         lua.write(script)
         lua.flush()
-        for path in PATHS:  # warm: every page built once, so "before" is a served state
-            for _ in range(3):
+        for path in PATHS:  # warm: every page served by both workers, so "before" is steady
+            for _ in range(20):
                 urlopen(Request(base + path, headers={"Accept-Encoding": "gzip"})).read()
         before = memory(proc.pid)
         out = subprocess.run(
