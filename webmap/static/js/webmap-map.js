@@ -248,7 +248,8 @@
   }
 
   /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. The
-   * outlines download at once but are drawn after the markers, so the reports show first. */
+   * page preloads the outlines, but they are read and drawn after the markers, so the reports
+   * show first (reading 300 KB of outlines before them would delay the markers). */
   let markersPlaced = null;
   const afterMarkers = new Promise((resolve) => { markersPlaced = resolve; });
   const boundaryCache = {};
@@ -257,8 +258,9 @@
     const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
     if (wanted === boundaryShown) return boundaryCache[wanted];
     boundaryShown = wanted;
-    boundaryCache[wanted] = boundaryCache[wanted] || loadJson(config.layerUrls[wanted]);
-    return Promise.all([boundaryCache[wanted], afterMarkers]).then(([data]) => {
+    boundaryCache[wanted] = boundaryCache[wanted] ||
+      afterMarkers.then(() => loadJson(config.layerUrls[wanted]));
+    return boundaryCache[wanted].then((data) => {
       if (boundaryShown === wanted) showCountries(data, wanted);
     });
   }
