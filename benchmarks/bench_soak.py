@@ -13,6 +13,7 @@ from common import SHIPPED, gunicorn
 
 DURATION = "60s"
 CONNECTIONS = 64
+SAMPLE_EVERY = 15  # seconds between memory samples while wrk runs
 PATHS = [
     "/",
     "/api/reports?kind=deployment,exercise&from=2022&status=confirmed,reported",
@@ -70,14 +71,21 @@ def main() -> None:
         for path in PATHS:  # warm: every page served by both workers, so "before" is steady
             for _ in range(20):
                 urlopen(Request(base + path, headers={"Accept-Encoding": "gzip"})).read()
-        before = memory(proc.pid)
-        out = subprocess.run(
+        samples = [memory(proc.pid)]  # before, then every SAMPLE_EVERY seconds, then after
+        load = subprocess.Popen(
             ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", lua.name, base],
-            check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-        ).stdout
-        after = memory(proc.pid)
+        )
+        while True:
+            try:
+                out, _ = load.communicate(timeout=SAMPLE_EVERY)
+                break
+            except subprocess.TimeoutExpired:
+                samples.append(memory(proc.pid))
+        if load.returncode:
+            raise SystemExit(f"wrk failed with exit code {load.returncode}")
+        samples.append(memory(proc.pid))
     statuses = {int(s): int(n) for s, n in re.findall(r"status (\d+) (\d+)", out)}
     total = sum(statuses.values())
     not_ok = sum(n for s, n in statuses.items() if not 200 <= s < 300)
@@ -93,9 +101,14 @@ def main() -> None:
     print(f"| non-2xx answers | {not_ok} |")
     print(f"| socket errors | {socket.group(1) if socket else 'none'} |")
     print(f"| p99 latency | {p99} |")
-    labels = ["master"] + [f"worker {i}" for i in range(1, len(before))]
-    for label, b, a in zip(labels, before, after, strict=False):
-        print(f"| RSS {label}: before → after | {b:.0f} MB → {a:.0f} MB ({a - b:+.1f} MB) |")
+    labels = ["master"] + [f"worker {i}" for i in range(1, len(samples[0]))]
+    for n, label in enumerate(labels):
+        series = [sample[n] for sample in samples if n < len(sample)]
+        steps = " → ".join(f"{mb:.0f}" for mb in series)
+        change = series[-1] - series[0]
+        print(
+            f"| RSS {label}: before → every {SAMPLE_EVERY} s → after | {steps} MB ({change:+.1f}) |"
+        )
 
 
 if __name__ == "__main__":

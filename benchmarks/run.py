@@ -62,8 +62,8 @@ SECTIONS = [
         "wrk with 64 connections for 60 seconds, 2 threads, gzip accepted, each connection "
         "asking in turn for the map page, a filtered `/api/reports` and a report page, against "
         "gunicorn with 2 workers (`--preload`) on loopback, shipped data. A Lua script counts "
-        "every answer by status. Memory is each process's resident set after a warm-up request "
-        "per page (before) and after the minute.",
+        "every answer by status. Memory is each process's resident set after 20 warm-up "
+        "requests per page (before), every 15 seconds during the minute, and after it.",
     ),
     (
         "bench_import.py",
@@ -100,8 +100,8 @@ NOTES = """## Notes on the targets (as of the run above)
   the outlines are still being drawn, single frames reach 150–230 ms.
 - **`webmap import` of 10,000 reports** also prints the same warnings as `webmap check` for the
   reports it adds and writes the index cache; both are counted in its time.
-- **Under load** the workers' memory is flat: a few MB at most, from code paths a worker serves
-  for the first time.
+- **Under load** the workers' memory is flat: it may grow by a few MB in the first seconds (a
+  worker serving a page for the first time), then stays level for the rest of the minute.
 """
 
 
