@@ -27,9 +27,10 @@ SECTIONS = [
         "inlined as a folium Marker with its popup. It is served from loopback with the same "
         "gzip as ours; folium's Bootstrap, Font Awesome and awesome-markers files are left out of "
         "it (they are not needed to draw it), so the real folium default is heavier than this "
-        "baseline. Ours and the baseline alternate, five runs each, fresh browser profile each "
-        "run; medians. Longest frame: the longest gap between animation frames while the map "
-        "pans five times, starting a second after the map is whole (markers, outlines, labels).",
+        "baseline. Ours and the baseline alternate, nine loads each after one uncounted warm-up "
+        "load each, fresh browser profile each load; medians. Longest frame: the longest gap "
+        "between animation frames while the map pans five times, starting a second after the "
+        "map is whole (markers, outlines, labels).",
     ),
     (
         "bench_api.py",
