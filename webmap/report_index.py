@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -43,68 +43,88 @@ def _rank(values: Sequence[Any]) -> np.ndarray:
     return np.unique(np.asarray(values), return_inverse=True)[1].astype(np.int32)
 
 
+class _Row(NamedTuple):
+    """What the index keeps of one report."""
+
+    id: str
+    start: str
+    end: str
+    kind: str
+    status: str
+    lon: float
+    lat: float
+    actors: tuple[str, ...]
+    affiliations: tuple[str, ...]
+    text: str
+    feature: bytes
+    title: str
+    claimed_by: str
+    place: str
+    sources: int
+    ranged: bool
+
+
 class IndexBuilder:
     """Collects reports one at a time (a sink for load_reports) and builds the index."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple] = []
+        self.rows: list[_Row] = []
 
     def append(self, report: Report) -> None:
         """Keep what the index needs from one report, and let the Report object go."""
         feature = json.dumps(report.to_feature(), ensure_ascii=False, separators=(",", ":"))
         start, end = report.span
         self.rows.append(
-            (
-                report.id,
-                start,
-                end,
-                report.kind,
-                report.status,
-                report.lon,
-                report.lat,
-                report.actors,
-                tuple(sorted({s.affiliation for s in report.sources})),
-                searchable_text(report),
-                feature.encode(),
-                report.title.casefold(),
-                report.claimed_by.casefold(),
-                report.place.casefold(),
-                len(report.sources),
-                report.range_km is not None,
+            _Row(
+                id=report.id,
+                start=start,
+                end=end,
+                kind=report.kind,
+                status=report.status,
+                lon=report.lon,
+                lat=report.lat,
+                actors=report.actors,
+                affiliations=tuple(sorted({s.affiliation for s in report.sources})),
+                text=searchable_text(report),
+                feature=feature.encode(),
+                title=report.title.casefold(),
+                claimed_by=report.claimed_by.casefold(),
+                place=report.place.casefold(),
+                sources=len(report.sources),
+                ranged=report.range_km is not None,
             )
         )
 
     def build(self) -> ReportIndex:
         """Return the index of every report appended, in id order."""
-        self.rows.sort(key=lambda row: row[0])
+        self.rows.sort(key=lambda row: row.id)
         rows, self.rows = self.rows, []
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 16
-        (ids, start, end, kind, status, lon, lat, actors, affs, text, features) = cols[:11]
-        title, claimed_by, place, n_sources, ranged = cols[11:]
+        col = _Row(*(zip(*rows, strict=True) if rows else [()] * len(_Row._fields)))
+        features = col.feature
         blob, offsets = b",".join(features), np.zeros(len(features) + 1, dtype=np.int64)
         np.cumsum([len(f) + 1 for f in features], out=offsets[1:])
         kind_order = list(KIND_STYLES)
         status_order = list(STATUS_STYLES)
         columns = {
-            "start": np.array(start, dtype="datetime64[D]"),
-            "end": np.array(end, dtype="datetime64[D]"),
-            "kind": np.array([kind_order.index(k) for k in kind], dtype=np.int8),
-            "status": np.array([status_order.index(s) for s in status], dtype=np.int8),
-            "lon": np.array(lon, dtype=float),
-            "lat": np.array(lat, dtype=float),
-            "sources": np.array(n_sources, dtype=np.int32),
-            "ranged": np.array(ranged, dtype=bool),
-            "rank_title": _rank(title),
-            "rank_claimed_by": _rank(claimed_by),
-            "rank_place": _rank(place),
-            "rank_kind": _rank([KIND_STYLES[k]["label"] for k in kind]),
+            "start": np.array(col.start, dtype="datetime64[D]"),
+            "end": np.array(col.end, dtype="datetime64[D]"),
+            "kind": np.array([kind_order.index(k) for k in col.kind], dtype=np.int8),
+            "status": np.array([status_order.index(s) for s in col.status], dtype=np.int8),
+            "lon": np.array(col.lon, dtype=float),
+            "lat": np.array(col.lat, dtype=float),
+            "sources": np.array(col.sources, dtype=np.int32),
+            "ranged": np.array(col.ranged, dtype=bool),
+            "rank_title": _rank(col.title),
+            "rank_claimed_by": _rank(col.claimed_by),
+            "rank_place": _rank(col.place),
+            "rank_kind": _rank([KIND_STYLES[k]["label"] for k in col.kind]),
         }
         return ReportIndex(
-            ids=list(ids),
+            ids=list(col.id),
             columns=columns,
-            actors=_postings(actors),
-            affiliations=_postings(affs),
-            text=list(text),
+            actors=_postings(col.actors),
+            affiliations=_postings(col.affiliations),
+            text=list(col.text),
             features=blob,
             offsets=offsets,
         )
