@@ -54,7 +54,7 @@ def test_a_filtered_collection_is_valid_geojson_in_id_order():
     index = ReportIndex.of(SHIPPED)
     for args in [{}, {"kind": ["strike"]}, {"q": ["belarus"]}, {"to": ["1900"]}]:
         positions = index.query(parse_criteria(args))
-        body = json.loads(index.feature_collection(positions))
+        body = json.loads(b"".join(index.feature_chunks(positions)))
         assert [f["id"] for f in body["features"]] == [SHIPPED[i].id for i in positions]
 
 

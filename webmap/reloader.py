@@ -9,10 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from webmap.atlas import LAYER_FILES
-from webmap.reports import REPORTS_FILE
-from webmap.store import DataStore
-from webmap.stories import STORIES_DIR
+from webmap.store import DataStore, data_files
 
 log = logging.getLogger(__name__)
 
@@ -20,11 +17,8 @@ log = logging.getLogger(__name__)
 def fingerprint(data_dir: Path) -> tuple:
     """Return the name, size and change time of every data file: cheap to take, and it moves
     whenever a file is written, replaced or removed."""
-    names = [REPORTS_FILE, "alliances.json", *LAYER_FILES.values()]
-    stories = data_dir / STORIES_DIR
-    names += [f"{STORIES_DIR}/{p.name}" for p in stories.glob("*.json")] if stories.is_dir() else []
     marks = []
-    for name in sorted(names):
+    for name in data_files(data_dir):
         try:
             stat = (data_dir / name).stat()
             marks.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ino))

@@ -253,10 +253,6 @@ class ReportIndex:
                 yield view[offsets[i] - (n > 0) : offsets[i + 1] - 1]
         yield b"]}"
 
-    def feature_collection(self, positions: np.ndarray) -> bytes:
-        """Return the reports at positions as GeoJSON FeatureCollection bytes."""
-        return b"".join(self.feature_chunks(positions))
-
     def newest_day(self) -> str:
         """Return the last day any report covers ('' with no reports)."""
         return str(self.end.max()) if len(self) else ""

@@ -41,12 +41,17 @@ class DataStore:
         return ReportsById(self.index)
 
 
+def data_files(data_dir: Path) -> list[str]:
+    """Return the names (relative to data_dir) of every file the map is built from, sorted."""
+    names = [REPORTS_FILE, "alliances.json", *LAYER_FILES.values()]
+    names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
+    return sorted(names)
+
+
 def data_version(data_dir: Path, reports_digest: str | None = None) -> str:
     """Return a short fingerprint of the data files, so a reader can tell which data is live."""
     digest = hashlib.sha256()
-    names = [REPORTS_FILE, "alliances.json", *LAYER_FILES.values()]
-    names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
-    for name in sorted(names):
+    for name in data_files(data_dir):
         path = data_dir / name
         if name == REPORTS_FILE and reports_digest is not None:
             digest.update(name.encode() + b"\0" + reports_digest.encode())
