@@ -16,6 +16,8 @@ APP_SCRIPTS = (
     "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "js/webmap-core.js",
     "js/webmap-map.js",
+    "js/webmap-layout.js",
+    "js/webmap-labels.js",
     "js/webmap-tools.js",
     "js/webmap-stories.js",
     "js/webmap.js",

@@ -13,6 +13,7 @@ STATIC_FILES = {
     "pages.report": "reports/{report_id}.html",
     "pages.story": "stories/{story_id}.html",
     "pages.map_script": "map.js",
+    "pages.palette_css": "palette.css",
     "static": "static/{filename}",
     "api.export": "export/reports.{fmt}",
 }
@@ -22,6 +23,10 @@ STATIC_DATA = {
     ("api.layer", "countries"): "data/layer-countries.js",
     ("api.layer", "countries-closeup"): "data/layer-countries-closeup.js",
     ("api.layer", "ranges"): "data/layer-ranges.js",
+    ("api.layer", "labels"): "data/layer-labels.js",
+    ("api.layer", "cities"): "data/layer-cities.js",
+    ("api.layer", "rivers"): "data/layer-rivers.js",
+    ("api.layer", "lakes"): "data/layer-lakes.js",
 }
 
 

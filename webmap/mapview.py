@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from jinja2 import Template
 from webmap.assets import use_vendored_assets
 from webmap.atlas import Atlas
 from webmap.bundle import bundle, take_head_scripts
+from webmap.palette import LAND_OUTLINE
 from webmap.reports import CAVEATS, PARTISAN_AFFILIATIONS
 from webmap.styles import client_styles
 
@@ -24,13 +26,12 @@ CENTRE = (54.0, 27.0)  # [lat, lon]: Belarus, between Moscow and Berlin
 ZOOM_START = 5
 MIN_ZOOM, MAX_ZOOM = 3, 12
 CLOSEUP_ZOOM = 6
-ATTRIBUTION = (
-    "Boundaries: Natural Earth (public domain), as recognised internationally · "
-    "Cities: GeoNames (CC BY 4.0)"
-)
-OCCUPIED_TEXT = {
-    "occupied": "Ukraine, occupied by Russia since {year}",
-    "claimed": "Ukraine; Russia claimed to annex it in {year} (parts are occupied)",
+ATTRIBUTION = "Borders as internationally recognised: Natural Earth · Cities: GeoNames (CC BY 4.0)"
+# What an area of Ukraine was, from each date on; the browser picks the phase of the day shown.
+AREA_PHASE_TEXT = {
+    "partly": "Ukraine; parts occupied by Russia since {date}",
+    "occupied": "Ukraine, occupied by Russia since {date}",
+    "claimed": "Ukraine; Russia claimed to annex it on {date} (parts are occupied)",
 }
 
 
@@ -116,43 +117,45 @@ def text_tooltip(fields: list[str], **options: Any) -> JsCode:
     )
 
 
+def area_phases(props: dict[str, Any]) -> list[dict[str, str]]:
+    """Return an occupied or claimed area's phases in date order: {from, state, label}."""
+    phases = []
+    partly = props.get("partly_occupied_since")
+    if partly and props["status"] == "claimed":
+        phases.append({"from": partly, "state": "partly"})
+    phases.append({"from": props["since"], "state": props["status"]})
+    for phase in phases:
+        phase["label"] = AREA_PHASE_TEXT[phase["state"]].format(date=written_date(phase["from"]))
+    return sorted(phases, key=lambda phase: phase["from"])
+
+
+def written_date(text: str) -> str:
+    """Write an ISO date or month as words: '2014-02-27' -> '27 February 2014'."""
+    parts = [int(p) for p in text.split("-")]
+    months = calendar.month_name
+    if len(parts) == 3:
+        return f"{parts[2]} {months[parts[1]]} {parts[0]}"
+    return f"{months[parts[1]]} {parts[0]}" if len(parts) == 2 else str(parts[0])
+
+
 def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
-    """Return the occupied and claimed areas of Ukraine as two hatched layers."""
+    """Return the occupied and claimed areas of Ukraine, hatched by our script for the date shown."""
     # Added to the map by our script once the markers are drawn (show=False keeps it off until
     # then), so the first thing a reader sees is the reports.
     group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine", show=False)
     data = atlas.layer_geojson("occupied")
-    for status in ("claimed", "occupied"):
-        features = [f for f in data["features"] if f["properties"]["status"] == status]
-        for f in features:
-            year = f["properties"]["since"][:4]
-            f["properties"]["label"] = OCCUPIED_TEXT[status].format(year=year)
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name=status,
-            control=False,
-            className=f"area-{status}",
-            style_function=lambda _f: {"color": "#6b0f1a", "weight": 1, "fillOpacity": 1},
-            on_each_feature=text_tooltip(["name", "label"], sticky=True),
-        ).add_to(group)
+    for feature in data["features"]:
+        feature["properties"]["phases"] = area_phases(feature["properties"])
+        feature["properties"]["label"] = feature["properties"]["phases"][-1]["label"]
+    folium.GeoJson(
+        data,
+        name="areas",
+        control=False,
+        className="area",
+        style_function=lambda _f: {"color": "#6b0f1a", "weight": 1, "fillOpacity": 1},
+        on_each_feature=text_tooltip(["name", "label"], sticky=True),
+    ).add_to(group)
     return group
-
-
-def _cities_layer(atlas: Atlas) -> folium.GeoJson:
-    """Return capitals and named cities as small labelled dots."""
-    return folium.GeoJson(
-        atlas.layer_geojson("cities"),
-        name="Cities",
-        show=False,  # added by our script after the markers, like the occupied areas
-        marker=folium.CircleMarker(radius=3, weight=1, color="#222222", fill_opacity=1),
-        style_function=lambda f: {
-            "radius": 4 if f["properties"]["capital"] else 2.5,
-            "fillColor": "#222222" if f["properties"]["capital"] else "#ffffff",
-        },
-        on_each_feature=text_tooltip(
-            ["name"], permanent=True, direction="right", className="city-label"
-        ),
-    )
 
 
 def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/") -> MapParts:
@@ -179,10 +182,9 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     )
     countries.add_to(fmap)
     occupied = _occupied_layers(atlas).add_to(fmap)
-    cities = _cities_layer(atlas).add_to(fmap)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
-    _Handoff(fmap, control, countries, [occupied, cities]).add_to(fmap)
+    _Handoff(fmap, control, countries, [occupied]).add_to(fmap)
     root = fmap.get_root()
     use_vendored_assets(root, static_prefix + "vendor/")
     root.render()
@@ -195,7 +197,7 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     # Leaflet itself goes into /map.js too: the page has one script.
     header, head_files = take_head_scripts(header, static_prefix)
     country_style = {
-        "color": "#ffffff",
+        "color": LAND_OUTLINE,
         "weight": 0.8,
         "fillOpacity": 1.0 if tile is None else 0.45,
     }

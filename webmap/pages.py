@@ -11,17 +11,28 @@ from webmap.countries import COUNTRY_NAMES
 from webmap.filters import LIST_FILTERS, Criteria, FilterError, parse_criteria
 from webmap.geodesy import nearest
 from webmap.links import is_static_site, site_url
-from webmap.mapview import map_config
+from webmap.mapview import map_config, written_date
 from webmap.minimap import minimap_svg
 from webmap.ranges import capitals, capitals_in_range, ring_label
 from webmap.report_index import SORT_COLUMNS
 from webmap.reports import ALLIANCE_CODES, Report
-from webmap.styles import AFFILIATION_LABELS, AREA_STYLES, BLOC_STYLES, KIND_STYLES, STATUS_STYLES
+from webmap.styles import (
+    AFFILIATION_LABELS,
+    AREA_STYLES,
+    BLOC_STYLES,
+    KIND_STYLES,
+    STATUS_STYLES,
+    stylesheet,
+)
 from webmap.web import current_store
 
 bp = Blueprint("pages", __name__)
 NEARBY_CAPITALS = 12
 PAGE_SIZE = 200  # rows per page of the list
+# The story the map offers on its first view (the founding example of the map).
+SEED_STORY = "oreshnik-2024-2025"
+# Layers our map script draws beneath the reports: names, rivers and lakes.
+BASEMAP_LAYERS = ("labels", "cities", "rivers", "lakes")
 ALLIANCE_NAMES = {"NATO": "NATO", "CSTO": "CSTO", "UNION-STATE": "Russia–Belarus Union State"}
 
 
@@ -48,6 +59,11 @@ def index() -> str:
             "overview": site_url("api.layer", name="countries"),
             "closeup": site_url("api.layer", name="countries-closeup"),
             "ranges": site_url("api.layer", name="ranges"),
+            **{
+                name: site_url("api.layer", name=name)
+                for name in BASEMAP_LAYERS
+                if name in store.layer_json
+            },
         },
     }
     if is_static_site():  # file:// cannot fetch, so the data comes as scripts
@@ -72,6 +88,9 @@ def index() -> str:
         stories=store.stories,
         embed=request.args.get("embed") == "1",
         data_note=data_note(store),
+        as_of=written_date(store.index.newest_day()),
+        seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
+        or (store.stories[0] if store.stories else None),
         **form_state(),
     )
 
@@ -123,6 +142,15 @@ def map_script() -> Response:
     """Serve the folium map's script as a file, so the page needs no inline map code."""
     script = current_store().map_parts.script
     return Response(script, mimetype="text/javascript")
+
+
+@bp.get("/palette.css")
+def palette_css() -> Response:
+    """Serve the palette's colours as CSS classes (no inline styles in pages)."""
+    response = Response(stylesheet(), mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.get("/reports")

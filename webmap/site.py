@@ -21,6 +21,7 @@ def _pages(app: Flask) -> list[tuple[str, str]]:
     with app.app_context():
         store = current_store()
         pages = [("/", "index.html"), ("/reports", "reports.html"), ("/map.js", "map.js")]
+        pages.append(("/palette.css", "palette.css"))
         pages += [(f"/reports/{r.id}", f"reports/{r.id}.html") for r in store.reports]
         pages += [(f"/stories/{s.id}", f"stories/{s.id}.html") for s in store.stories]
     return pages
@@ -52,7 +53,11 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
 
     for url, out in _pages(app):
         yield out, page(url)
+    with app.app_context():
+        layers = set(current_store().layer_json)
     for (endpoint, name), out in STATIC_DATA.items():
+        if endpoint == "api.layer" and name not in layers:
+            continue  # a layer this data folder does not have
         url = "/api/reports" if endpoint == "api.reports" else f"/api/layers/{name}"
         yield out, lambda url=url, out=out: _data_script(out, page(url)())
     with app.app_context():

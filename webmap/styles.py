@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from webmap.palette import BLOC_FILLS, RIVER, SEA
+
 KIND_STYLES: dict[str, dict[str, str]] = {
     "deployment_announcement": {
         "label": "Deployment announced",
@@ -33,11 +35,14 @@ STATUS_STYLES: dict[str, dict[str, str]] = {
     "denied": {"label": "Denied", "description": "a party named in the claim denies it"},
 }
 BLOC_STYLES: dict[str, dict[str, str]] = {
-    "nato": {"label": "NATO member", "fill": "#9ec5e8"},
-    "union-state": {"label": "Russia–Belarus Union State (also CSTO)", "fill": "#e8a09a"},
-    "csto": {"label": "CSTO member", "fill": "#f2cfa2"},
-    "csto-frozen": {"label": "CSTO member, participation frozen", "fill": "#f6e6cf"},
-    "none": {"label": "In none of these alliances", "fill": "#e6e4dc"},
+    "nato": {"label": "NATO member", "fill": BLOC_FILLS["nato"]},
+    "union-state": {
+        "label": "Russia–Belarus Union State (also CSTO)",
+        "fill": BLOC_FILLS["union-state"],
+    },
+    "csto": {"label": "CSTO member", "fill": BLOC_FILLS["csto"]},
+    "csto-frozen": {"label": "CSTO member, participation frozen", "fill": BLOC_FILLS["csto-frozen"]},
+    "none": {"label": "In none of these alliances", "fill": BLOC_FILLS["none"]},
 }
 AFFILIATION_LABELS: dict[str, str] = {
     "independent": "Independent media",
@@ -49,9 +54,15 @@ AFFILIATION_LABELS: dict[str, str] = {
     "unknown": "Affiliation unknown",
 }
 AREA_STYLES: dict[str, dict[str, str]] = {
-    "occupied": {"label": "Occupied by Russia (Crimea and Sevastopol, since 2014)"},
-    "claimed": {"label": "Claimed by Russia in 2022 (Donetsk, Luhansk, Zaporizhzhia, Kherson)"},
+    "occupied": {"label": "Ukraine, occupied by Russia (Crimea, Sevastopol, since 2014)"},
+    "partly": {"label": "Ukraine, parts occupied by Russia (Donetsk, Luhansk, from 2014)"},
+    "claimed": {"label": "Ukraine, claimed by Russia in 2022, partly occupied"},
 }
+
+
+# How close a reader may zoom to a report, by how precisely its place is known: a report about
+# a whole country is never shown at street level.
+PRECISION_MAX_ZOOM: dict[str, int] = {"site": 11, "city": 9, "region": 7, "country": 5}
 
 
 def client_styles() -> dict[str, Any]:
@@ -61,4 +72,15 @@ def client_styles() -> dict[str, Any]:
         "statuses": STATUS_STYLES,
         "blocs": BLOC_STYLES,
         "affiliations": AFFILIATION_LABELS,
+        "precisionMaxZoom": PRECISION_MAX_ZOOM,
+        "sea": SEA,
+        "river": RIVER,
     }
+
+
+def stylesheet() -> str:
+    """Return the palette as CSS classes, so pages need no inline style attributes."""
+    rules = [f":root {{ --sea: {SEA}; --river: {RIVER}; }}"]
+    rules += [f".bloc-{key} {{ background: {b['fill']}; }}" for key, b in BLOC_STYLES.items()]
+    rules += [f".kind-{key} {{ --kind-colour: {k['colour']}; }}" for key, k in KIND_STYLES.items()]
+    return "\n".join(rules) + "\n"

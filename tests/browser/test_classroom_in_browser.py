@@ -68,7 +68,7 @@ def test_measuring_a_distance(page, live_server):
     box = page.locator(".folium-map").bounding_box()
     points = [
         (box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4),
-        (box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.6),
+        (box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.75),
     ]
     latlngs = []
     for x, y in points:
@@ -97,7 +97,9 @@ def test_a_story_walks_through_its_reports(page, live_server):
     page, log = page
     open_map(page, live_server)
     page.get_by_role(
-        "link", name="Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)"
+        "link",
+        name="Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)",
+        exact=True,
     ).click()
     page.wait_for_function(
         "() => document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'"

@@ -64,17 +64,21 @@ def test_occupied_areas_are_hatched_not_russian(page, live_server):
     assert all(f.startswith('url("#hatch-') for f in fills)
 
 
-def test_every_report_has_a_marker_with_an_accessible_name(page, live_server):
+def test_every_report_has_a_marker_or_a_badge_with_an_accessible_name(page, live_server):
     page, log = page
     open_map(page, live_server)
     reports = shipped_reports(live_server)
     names = page.evaluate(
         "() => window.webmapMap.clusters.getLayers().map(m => m.options.icon.options.label)"
     )
-    assert len(names) == len(reports) >= 12
     titles = {r["properties"]["title"] for r in reports}
     assert all(any(name.startswith(t) for t in titles) for name in names)
-    # What a person sees: single markers plus the numbers on the clusters add up to every report.
+    in_badges = page.evaluate(
+        "() => window.webmapMap.badges.getLayers().reduce((n, b) => n + b.areaGroup.shown.size, 0)"
+    )
+    assert len(names) + in_badges == len(reports) >= 12
+    # What a person sees: single markers, the numbers on the clusters and on the badges of
+    # whole-country reports add up to every report.
     page.evaluate(
         "() => window.webmapMap.map.fitBounds(window.webmapMap.clusters.getBounds(), "
         "{animate: false})"
@@ -82,9 +86,11 @@ def test_every_report_has_a_marker_with_an_accessible_name(page, live_server):
     page.wait_for_timeout(300)
     singles = page.locator(".report-marker").count()
     in_clusters = sum(int(t) for t in page.locator(".report-cluster-count").all_inner_texts())
-    assert singles + in_clusters == len(reports)
+    badged = sum(int(t) for t in page.locator(".area-badge .area-badge-count").all_inner_texts())
+    assert singles + in_clusters + badged == len(reports)
     clusters = page.locator(".report-cluster")
     assert clusters.count() == 0 or "reports here" in clusters.first.get_attribute("aria-label")
+    assert "as a whole" in page.locator(".area-badge").first.get_attribute("aria-label")
     assert log.errors == []
 
 

@@ -42,7 +42,9 @@ def test_the_map_works_under_the_policy_and_breaks_none_of_it(page, live_server)
 
     # A story.
     page.get_by_role(
-        "link", name="Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)"
+        "link",
+        name="Oreshnik: from a strike on Dnipro to deployment in Belarus (2024–2025)",
+        exact=True,
     ).click()
     page.wait_for_function(
         "() => document.documentElement.dataset.storyStep === 'oreshnik-2024-2025/1'"

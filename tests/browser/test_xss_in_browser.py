@@ -54,7 +54,15 @@ INJECTED = """() => {
   return found;
 }"""
 STEP = "(step) => document.documentElement.dataset.storyStep === step"
-OUR_PATHS = ("/static/", "/api/", "/map.js", "/reports", "/stories/", "/favicon")
+OUR_PATHS = (
+    "/static/",
+    "/api/",
+    "/map.js",
+    "/palette.css",
+    "/reports",
+    "/stories/",
+    "/favicon",
+)
 
 
 @pytest.fixture(scope="module")

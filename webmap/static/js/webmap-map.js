@@ -85,6 +85,11 @@
     let when = core.formatDate(p.date);
     if (p.expected) when += ` · expected ${core.formatPeriod(p.expected)}`;
     box.append(el("p", "report-meta", `${when} · ${p.place}`));
+    if (p.precision === "country") {
+      box.append(el("p", "report-precision", "No exact place is known: the report is about the whole country (dashed outline)."));
+    } else if (p.precision === "region") {
+      box.append(el("p", "report-precision", "The place is known only to the region (dashed ring on the marker)."));
+    }
     box.append(el("p", "report-claimant", `Claimed by: ${p.claimed_by || "no single claimant"}`));
     box.append(el("p", "report-summary", p.summary));
     const sources = p.sources || [];
@@ -97,8 +102,15 @@
     if (p.range_km && window.webmapTools && window.webmapTools.hasRing(p.id)) box.append(ringButton(p));
     const more = el("a", "report-link", "Full report page");
     more.href = config.reportPageUrl.replace("REPORT_ID", encodeURIComponent(p.id));
-    const footer = el("p");
+    const footer = el("p", "report-footer");
     footer.append(more);
+    const group = areaOf.get(p.id);
+    if (group && group.shown.size > 1) {
+      const back = el("button", "area-back", `◀ All ${reportsWord(group.shown.size)} about ${group.name}`);
+      back.type = "button";
+      back.addEventListener("click", () => group.badge.openPopup());
+      footer.append(" ", back);
+    }
     box.append(footer);
     return box;
   }
@@ -117,18 +129,57 @@
     return button;
   }
 
+  /* Room the popup must leave free: the legend (top right) and the story box (bottom). */
+  function reservedEdges() {
+    const mapBox = map.getContainer().getBoundingClientRect();
+    let right = 12;
+    let bottom = 40;  // the scale bar, status line and attribution
+    for (const node of document.querySelectorAll(".map-legend-control .legend[open], #story-player:not([hidden])")) {
+      const box = node.getBoundingClientRect();
+      if (!box.width) continue;
+      if (node.id === "story-player") bottom = Math.max(bottom, mapBox.bottom - box.top + 12);
+      else right = Math.max(right, mapBox.right - box.left + 12);
+    }
+    return { right, bottom };
+  }
+
+  /* A popup that sizes itself to the free part of the map each time it opens. */
+  const FittedPopup = L.Popup.extend({
+    update() {
+      const size = map.getSize();
+      const edges = reservedEdges();
+      let free = size.x - edges.right - 24;
+      if (free < 280) { edges.right = 12; free = size.x - 36; }
+      const inSheet = Boolean(window.webmapLayout && window.webmapLayout.sheetMode());
+      Object.assign(this.options, {
+        autoPan: !inSheet,
+        maxWidth: Math.max(200, Math.min(380, free)),
+        minWidth: Math.min(260, Math.max(200, free)),
+        maxHeight: Math.max(160, size.y - edges.bottom - 48),
+        autoPanPaddingTopLeft: L.point(12, 12),
+        autoPanPaddingBottomRight: L.point(edges.right, edges.bottom),
+      });
+      return L.Popup.prototype.update.call(this);
+    },
+  });
+
+  function popupFor(feature) {
+    const popup = new FittedPopup({ autoPanPadding: [24, 24] });
+    popup.setContent(() => popupContent(feature));
+    popup.reportId = feature.properties.id;
+    return popup;
+  }
+
   function markerFor(feature) {
     const [lon, lat] = feature.geometry.coordinates;
     const p = feature.properties;
     const label = `${p.title} (${kindStyle(p.kind).label}, ${statusLabel(p.status)}, ${core.formatDate(p.date)})`;
     const icon = new NamedIcon({
-      html: badge(p), className: "report-marker", iconSize: [28, 28], iconAnchor: [14, 14],
+      html: badge(p), className: `report-marker precision-${p.precision}`, iconSize: [28, 28], iconAnchor: [14, 14],
       popupAnchor: [0, -12], label: label, reportId: p.id,
     });
     const marker = L.marker([lat, lon], { icon: icon, title: label, keyboard: true, riseOnHover: true });
-    marker.bindPopup(() => popupContent(feature), {
-      maxWidth: 380, minWidth: 260, maxHeight: Math.max(200, map.getSize().y - 120), autoPanPadding: [24, 24],
-    });
+    marker.bindPopup(popupFor(feature));
     marker.reportId = p.id;
     return marker;
   }
@@ -153,23 +204,149 @@
     },
   });
 
-  const markers = new Map();
+  const markers = new Map();  // report id -> marker, for reports placed at a site or a city
 
-  function setReports(features) {
-    for (const feature of features) markers.set(feature.properties.id, markerFor(feature));
-    clusters.addTo(map);
-    folium.control.addOverlay(clusters, "Reports");
+  /* Reports placed only to a region or a whole country are not pins at a centroid: each such
+   * place gets one badge that lists them, and the map never zooms closer than they allow. */
+  const areaGroups = new Map();  // "lon,lat" -> {key, name, latlng, features, shown, badge}
+  const areaOf = new Map();  // report id -> its group
+  const badges = L.layerGroup();
+  const reportsLayer = L.layerGroup([clusters, badges]);
+
+  function isAreaReport(p) { return p.precision === "country"; }
+
+  function maxZoomFor(p) { return (config.precisionMaxZoom || {})[p.precision] || map.getMaxZoom(); }
+
+  /* The short name of a place ("Belarus (location not disclosed)" -> "Belarus"). */
+  function shortPlace(place) { return String(place || "").split(/ \(|, | \/ /)[0].trim() || String(place || ""); }
+
+  function groupName(features) {
+    const counts = new Map();
+    for (const f of features) { const n = shortPlace(f.properties.place); counts.set(n, (counts.get(n) || 0) + 1); }
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0][0];
   }
 
-  /* Show only the markers whose ids are in `ids` (a Set); resolves once all are placed. */
+  function reportsWord(n) { return n === 1 ? "1 report" : `${n} reports`; }
+
+  function badgeIcon(group) {
+    const node = el("span", "area-badge-inner");
+    node.append(el("span", "area-badge-count", group.shown.size), " ", el("span", "area-badge-place", group.name));
+    node.setAttribute("aria-hidden", "true");
+    return new NamedIcon({
+      html: node, className: `area-badge area-${group.precision}`, iconSize: null,
+      label: `${group.shown.size} ${group.name}: ${reportsWord(group.shown.size)} about ${group.name} as a whole, with no exact place; press Enter for the list`,
+    });
+  }
+
+  function areaList(group) {
+    const box = el("div", "area-list");
+    box.append(el("h2", "area-list-title", `${group.name}: ${reportsWord(group.shown.size)}`));
+    box.append(el("p", "area-list-note", "These reports name no exact place inside the area, so they are listed here instead of pinned."));
+    const list = el("ul", "area-list-items");
+    for (const f of group.features) {
+      const p = f.properties;
+      if (!group.shown.has(p.id)) continue;
+      const button = el("button", "area-list-item");
+      button.type = "button";
+      button.dataset.reportId = p.id;
+      button.append(badge(p), " ", el("span", "area-list-headline", p.title), " ",
+        el("span", "area-list-date", `${core.formatDate(p.date)} · ${statusLabel(p.status)}`));
+      button.addEventListener("click", () => openAreaReport(p.id));
+      const item = el("li");
+      item.append(button);
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
+  function addAreaReport(feature) {
+    const p = feature.properties;
+    const [lon, lat] = feature.geometry.coordinates;
+    const key = areaKey(feature);
+    let group = areaGroups.get(key);
+    if (!group) {
+      group = { key, latlng: L.latLng(lat, lon), features: [], shown: new Set(), precision: "country" };
+      group.badge = L.marker(group.latlng, { keyboard: true, riseOnHover: true, zIndexOffset: -100 });
+      group.listPopup = new FittedPopup({ className: "area-list-popup" });
+      group.listPopup.setContent(() => areaList(group));
+      group.badge.bindPopup(group.listPopup);
+      group.badge.areaGroup = group;
+      areaGroups.set(key, group);
+    }
+    group.features.push(feature);
+    feature.popup = popupFor(feature);
+    areaOf.set(p.id, group);
+  }
+
+  function openAreaReport(id) {
+    const group = areaOf.get(id);
+    const feature = group.features.find((f) => f.properties.id === id);
+    feature.popup.setLatLng(group.latlng);
+    map.openPopup(feature.popup);
+  }
+
+  function areaKey(feature) {
+    const [lon, lat] = feature.geometry.coordinates;
+    return `${lon.toFixed(1)},${lat.toFixed(1)}`;  // one badge per country, however placed
+  }
+
+  function setReports(features) {
+    for (const feature of features) if (isAreaReport(feature.properties)) addAreaReport(feature);
+    for (const feature of features) {
+      if (isAreaReport(feature.properties)) continue;
+      // A region report placed at a country's badge joins its list rather than sit under it.
+      if (feature.properties.precision === "region" && areaGroups.has(areaKey(feature))) addAreaReport(feature);
+      else markers.set(feature.properties.id, markerFor(feature));
+    }
+    for (const group of areaGroups.values()) group.name = groupName(group.features);
+    reportsLayer.addTo(map);
+    folium.control.addOverlay(reportsLayer, "Reports");
+  }
+
+  /* Show only the reports whose ids are in `ids` (a Set); resolves once all are placed. */
+  let shownKey = null;
   function showOnly(ids) {
+    const key = [...ids].sort().join(" ");
+    if (key === shownKey) return Promise.resolve();  // nothing changed: keep the markers (and a click on one)
+    shownKey = key;
     const keep = [];
     for (const [id, marker] of markers) if (ids.has(id)) keep.push(marker);
+    for (const group of areaGroups.values()) {
+      group.shown = new Set(group.features.map((f) => f.properties.id).filter((id) => ids.has(id)));
+      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); }
+      else badges.removeLayer(group.badge);
+    }
     clusters.clearLayers();
     const placed = new Promise((resolve) => { chunksDone = resolve; });
     clusters.addLayers(keep);
     if (!keep.length && chunksDone) { chunksDone(); chunksDone = null; }
     return placed;
+  }
+
+  /* Where a report is drawn: its marker, or the badge of its area. */
+  function latLngOf(id) {
+    if (markers.has(id)) return markers.get(id).getLatLng();
+    return areaOf.has(id) ? areaOf.get(id).latlng : null;
+  }
+
+  function isShown(id) {
+    if (markers.has(id)) return clusters.hasLayer(markers.get(id));
+    return areaOf.has(id) && areaOf.get(id).shown.has(id);
+  }
+
+  /* Open an area report at its badge, no closer than its precision allows. */
+  function openAreaAt(id, keepView) {
+    const group = areaOf.get(id);
+    const p = group.features.find((f) => f.properties.id === id).properties;
+    const limit = maxZoomFor(p);
+    const moving = map.getZoom() > limit || (!keepView && !map.getBounds().pad(-0.1).contains(group.latlng));
+    return new Promise((resolve) => {
+      const open = () => { openAreaReport(id); setTimeout(() => resolve(true), 350); };
+      if (!moving) { open(); return; }
+      map.once("moveend", open);
+      map.setView(group.latlng, Math.min(map.getZoom(), limit), { animate: false });
+    });
   }
 
   /* The largest cluster holding only reports at exactly this marker's point, if any. Zooming
@@ -205,6 +382,7 @@
   /* Open a report's popup, zooming into its cluster if needed. With keepView, a marker already
    * visible opens without panning, so a shared link shows exactly the view it recorded. */
   function openReport(id, keepView) {
+    if (areaOf.has(id)) return isShown(id) ? openAreaAt(id, keepView) : Promise.resolve(false);
     const marker = markers.get(id);
     if (!marker || !clusters.hasLayer(marker)) return Promise.resolve(false);
     if (keepView && clusters.getVisibleParent(marker) === marker) {
@@ -225,7 +403,42 @@
     });
   }
 
-  /* Colour every country by its bloc on an ISO day. */
+  /* The occupied and claimed areas of Ukraine as they stood on an ISO day: each area's phases
+   * (dates and states) come from the server; the browser only compares dates. */
+  function areaPhase(props, day) {
+    let phase = null;
+    for (const p of props.phases || []) if (p.from <= day) phase = p;
+    return phase;
+  }
+
+  function occupiedLayers() {
+    const found = [];
+    for (const group of folium.later) {
+      if (!group.eachLayer) continue;
+      group.eachLayer(function visit(layer) {
+        if (layer.feature && layer.feature.properties && layer.feature.properties.phases) found.push(layer);
+        else if (layer.eachLayer) layer.eachLayer(visit);
+      });
+    }
+    return found;
+  }
+
+  function restyleAreas(day) {
+    const states = new Set();
+    for (const layer of occupiedLayers()) {
+      const phase = areaPhase(layer.feature.properties, day);
+      layer.feature.properties.label = phase ? phase.label : "";
+      if (phase) states.add(phase.state);
+      const path = layer._path;
+      if (!path) continue;
+      path.classList.remove("area-occupied", "area-claimed", "area-partly");
+      if (phase) path.classList.add(`area-${phase.state}`);
+      path.classList.toggle("area-hidden", !phase);
+    }
+    for (const item of document.querySelectorAll("[data-area-state]")) item.hidden = !states.has(item.dataset.areaState);
+  }
+
+  /* Colour every country by its bloc on an ISO day, and show the occupied areas of that day. */
   let blocDay = new Date().toISOString().slice(0, 10);
   function recolour(day) {
     blocDay = day || new Date().toISOString().slice(0, 10);
@@ -235,8 +448,41 @@
       layer.feature.properties.bloc_label = config.blocs[bloc].label;
       layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
     });
+    restyleAreas(blocDay);
     document.documentElement.dataset.blocDay = blocDay;
   }
+  map.on("overlayadd layeradd", (e) => { if (e.layer && e.layer.feature && e.layer.feature.properties.phases) restyleAreas(blocDay); });
+
+  /* A dashed outline round the country an area report is about, while its popup is open. */
+  function ringContains(ring, x, y) {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+
+  function containsPoint(geometry, lon, lat) {
+    const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    return polygons.some((rings) => ringContains(rings[0], lon, lat) && !rings.slice(1).some((hole) => ringContains(hole, lon, lat)));
+  }
+
+  let outline = null;
+  map.on("popupopen", (e) => {
+    const id = e.popup.reportId;
+    const group = id && areaOf.get(id);
+    if (!group || group.precision !== "country") return;
+    const { lng, lat } = group.latlng;
+    folium.countries.eachLayer((layer) => {
+      if (outline || !containsPoint(layer.feature.geometry, lng, lat)) return;
+      outline = L.geoJSON(layer.feature, {
+        style: { color: "#111827", weight: 3, dashArray: "8 6", fill: false }, interactive: false, className: "area-outline",
+      }).addTo(map);
+    });
+  });
+  map.on("popupclose", () => { if (outline) { outline.remove(); outline = null; } });
 
   /* Draw country outlines (coarse or close-up), under the occupied areas and cities. */
   function showCountries(data, level) {
@@ -274,7 +520,7 @@
   }
 
   window.webmapMap = {
-    map, config, clusters, markers, control: folium.control, loadJson, setReports, showOnly, openReport, recolour,
-    countriesDrawn, showOverlays,
+    map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, setReports, showOnly, openReport,
+    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle,
   };
 })();

@@ -27,12 +27,15 @@
     prev.disabled = index === 0;
     next.disabled = index === story.steps.length - 1;
     document.documentElement.dataset.storyStep = `${story.id}/${index + 1}`;
-    const marker = wm.markers.get(step.report);
-    if (!marker) return Promise.resolve(false);
+    const at = wm.latLngOf(step.report);
+    const feature = window.webmap.features().find((f) => f.properties.id === step.report);
+    if (!at || !feature) return Promise.resolve(false);
     map.closePopup();
+    // Never closer than the report's place is known (a whole country is not shown at street level).
+    const zoom = Math.min(step.zoom || Math.max(map.getZoom(), 6), wm.maxZoomFor(feature.properties));
     return new Promise((resolve) => {
       map.once("moveend", () => wm.openReport(step.report, true).then(resolve));
-      map.flyTo(marker.getLatLng(), step.zoom || Math.max(map.getZoom(), 6), { duration: 0.8 });
+      map.flyTo(at, zoom, { duration: 0.8 });
     });
   }
 

@@ -166,10 +166,22 @@
   });
   new MeasureControl().addTo(map);
   map.on("click", (e) => { if (measuring) addPoint(e.latlng); });
-  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && measuring) setMeasuring(false); });
+  /* Esc ends measuring and clears the line and its readout. */
+  function clearMeasure() {
+    if (measuring) setMeasuring(false);
+    measurePoints.length = 0;
+    measureDots.clearLayers();
+    measureLine.setLatLngs([]);
+    measureLine.remove();
+    measureDots.remove();
+    readout.hidden = true;
+    readout.textContent = "";
+    delete document.documentElement.dataset.measuredKm;
+  }
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && (measuring || !readout.hidden)) clearMeasure(); });
 
   window.webmapTools = {
     showRing, setRings, hasRing, chosenRings, onRingsChange: (fn) => listeners.push(fn),
-    distanceKm, addPoint, setMeasuring,
+    distanceKm, addPoint, setMeasuring, clearMeasure,
   };
 })();

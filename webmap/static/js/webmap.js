@@ -164,12 +164,12 @@
   }
 
   map.on("popupopen", (e) => {
-    if (!e.popup._source || !e.popup._source.reportId) return;
-    openId = e.popup._source.reportId;
+    if (!e.popup.reportId) return;
+    openId = e.popup.reportId;
     syncUrl(true);
   });
   map.on("popupclose", (e) => {
-    if (e.popup._source && e.popup._source.reportId === openId) {
+    if (e.popup.reportId && e.popup.reportId === openId) {
       openId = null;
       syncUrl(true);
     }
@@ -210,10 +210,18 @@
     syncUrl(true);
   });
 
+  /* While playing, the month shown stands large on the map. */
+  const bigDate = document.getElementById("map-date");
+  function showBigDate(month) {
+    bigDate.hidden = !month;
+    bigDate.textContent = month ? core.formatDate(month) : "";
+  }
+
   function stop() {
     if (!player) return;
     clearInterval(player);
     player = null;
+    showBigDate("");
     playButton.setAttribute("aria-pressed", "false");
     playButton.textContent = "▶ Play by month";
     syncUrl(true);
@@ -224,6 +232,7 @@
     let month = timeTo.value && timeTo.value >= timeFrom.value && timeTo.value < lastMonth ? timeTo.value : timeFrom.value;
     timeTo.value = month;
     refresh();
+    showBigDate(month);
     playButton.setAttribute("aria-pressed", "true");
     playButton.textContent = "❚❚ Pause";
     player = setInterval(() => {
@@ -231,6 +240,7 @@
       if (month > lastMonth) { stop(); return; }
       timeTo.value = month;
       refresh();
+      showBigDate(month);
       syncUrl(false);
     }, window.webmap.playStepMs);
   }
@@ -294,7 +304,12 @@
       root.dataset.reportsDrawn = String(features.length);
       performance.mark("webmap:markers-drawn");
       wm.showOverlays();
-      return wm.countriesDrawn;
+      return Promise.all([wm.countriesDrawn, window.webmapLabels.start()]);
+    })
+    .then(() => {
+      window.webmapLabels.noteCountryBounds();
+      window.webmapLabels.relayout();
+      return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     })
     .then(() => {
       root.dataset.mapDrawn = "true";

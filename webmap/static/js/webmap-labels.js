@@ -1,0 +1,226 @@
+/* webmap basemap names and water: country, sea and city names placed so that they never overlap
+ * each other or a report marker, plus rivers and lakes. Names are real text (DOM), never images.
+ * Exposes window.webmapLabels. */
+(function () {
+  "use strict";
+
+  const wm = window.webmapMap;
+  const map = wm.map;
+  const config = wm.config;
+  const urls = config.layerUrls;
+  const root = document.documentElement;
+
+  const labelPane = map.createPane("webmap-labels");
+  labelPane.style.zIndex = 550;  // above the outlines (400), below markers (600) and popups (700)
+  labelPane.style.pointerEvents = "none";
+  const waterPane = map.createPane("webmap-water");
+  waterPane.style.zIndex = 405;
+  waterPane.style.pointerEvents = "none";
+  const waterRenderer = L.svg({ pane: "webmap-water" });
+
+  /* ---- rivers and lakes ---- */
+
+  const water = L.layerGroup();
+  function drawWater(rivers, lakes) {
+    L.geoJSON(lakes, {
+      pane: "webmap-water", renderer: waterRenderer, interactive: false, className: "basemap-lake",
+      style: { stroke: true, color: config.river, weight: 0.6, fillColor: config.sea, fillOpacity: 1 },
+    }).addTo(water);
+    L.geoJSON(rivers, {
+      pane: "webmap-water", renderer: waterRenderer, interactive: false, className: "basemap-river",
+      style: (f) => ({ color: config.river, weight: (f.properties.scalerank || 6) <= 3 ? 1.6 : 1.1, opacity: 0.9 }),
+    }).addTo(water);
+    water.addTo(map);
+    wm.control.addOverlay(water, "Rivers and lakes");
+  }
+
+  /* ---- names ---- */
+
+  const measureCanvas = document.createElement("canvas").getContext("2d");
+  const fontFamily = getComputedStyle(root).fontFamily || "sans-serif";
+  const widths = new Map();
+  function textWidth(text, font) {
+    const key = `${font}|${text}`;
+    if (!widths.has(key)) { measureCanvas.font = `${font} ${fontFamily}`; widths.set(key, measureCanvas.measureText(text).width); }
+    return widths.get(key);
+  }
+
+  /* Label size in px: never under 14 px; countries grow with their area. */
+  function countrySize(area) { return Math.max(14, Math.min(24, Math.round(12 + 1.5 * Math.log2(Math.max(area, 1) / 20000)))); }
+
+  let candidates = [];
+  const countryBounds = new Map();  // iso3 -> L.LatLngBounds of the drawn outline
+
+  function lang() { return root.lang || "en"; }
+  function nameOf(props) { return (props.names && props.names[lang()]) || props.name; }
+
+  function setNames(labels, cities) {
+    candidates = [];
+    for (const f of labels.features) {
+      const p = f.properties;
+      const [lon, lat] = f.geometry.coordinates;
+      const country = p.kind === "country";
+      const size = country ? countrySize(p.area_km2 || 0) : (p.rank || 3) <= 1 ? 18 : (p.rank || 3) <= 2 ? 16 : 14;
+      candidates.push({
+        id: `${p.kind}:${p.iso3 || p.name}`, kind: p.kind, props: p, latlng: L.latLng(lat, lon),
+        minZoom: p.min_zoom ?? 3, size, weight: country ? "bold" : "italic",
+        // Countries first (largest first), then capitals, seas, other cities.
+        order: country ? 10 - Math.log10(p.area_km2 || 1) : 20 + (p.rank || 3),
+      });
+    }
+    for (const f of cities.features) {
+      const p = f.properties;
+      const [lon, lat] = f.geometry.coordinates;
+      const rank = p.rank || (p.capital ? 1 : 3);
+      candidates.push({
+        id: `city:${p.geonameid || p.name}`, kind: "city", props: p, latlng: L.latLng(lat, lon), rank,
+        minZoom: rank === 1 ? 4 : rank === 2 ? 5 : 6, size: rank === 1 ? 15 : 14, weight: rank === 1 ? "bold" : "normal",
+        order: (rank === 1 ? 10 : 20 + rank * 5) + 1 - Math.log10(p.population || 1) / 10,
+      });
+    }
+    candidates.sort((a, b) => a.order - b.order);
+    layout();
+  }
+
+  function noteCountryBounds() {
+    countryBounds.clear();
+    window.webmapFolium.countries.eachLayer((layer) => {
+      const b = layer.getBounds();
+      const old = countryBounds.get(layer.feature.id);
+      countryBounds.set(layer.feature.id, old ? old.extend(b) : b);
+    });
+  }
+
+  function overlaps(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
+
+  /* Boxes (container pixels) of every marker, cluster and area badge on screen. */
+  function markerBoxes() {
+    const mapBox = map.getContainer().getBoundingClientRect();
+    const boxes = [];
+    for (const icon of map.getPane("markerPane").children) {
+      // An area badge's icon has no size of its own: its visible part is its first child.
+      const r = (icon.offsetWidth ? icon : icon.firstElementChild || icon).getBoundingClientRect();
+      if (!r.width) continue;
+      boxes.push({ x1: r.left - mapBox.left - 2, y1: r.top - mapBox.top - 2, x2: r.right - mapBox.left + 2, y2: r.bottom - mapBox.top + 2 });
+    }
+    return boxes;
+  }
+
+  const pool = new Map();  // candidate id -> element
+  let shownLabels = [];
+  let enabled = true;
+
+  function element(c) {
+    let node = pool.get(c.id);
+    if (!node) {
+      node = document.createElement("span");
+      node.className = `map-label map-label-${c.kind}${c.kind === "city" && c.rank === 1 ? " map-label-capital" : ""}`;
+      node.dataset.labelKind = c.kind;
+      if (c.kind === "city") node.append(document.createElement("i"));
+      node.append(document.createElement("span"));
+      pool.set(c.id, node);
+    }
+    node.lastChild.textContent = nameOf(c.props);
+    node.style.fontSize = `${c.size}px`;
+    return node;
+  }
+
+  /* Place names by priority; a name is left out where it would touch another or a marker. */
+  function layout() {
+    if (!enabled) { labelPane.replaceChildren(); shownLabels = []; return; }
+    const size = map.getSize();
+    const zoom = map.getZoom();
+    const taken = markerBoxes();
+    const placed = [];
+    const margin = 4;
+    for (const c of candidates) {
+      if (zoom < c.minZoom) continue;
+      const pt = map.latLngToContainerPoint(c.latlng);
+      if (pt.x < -200 || pt.y < -50 || pt.x > size.x + 200 || pt.y > size.y + 50) continue;
+      const font = `${c.weight === "italic" ? "italic" : c.weight === "bold" ? "bold" : "normal"} ${c.size}px`;
+      const w = textWidth(nameOf(c.props), font) + 6;
+      const h = c.size * 1.25;
+      let options;
+      if (c.kind === "city") {
+        const dot = 5;
+        options = [[dot, -h / 2], [-w - dot, -h / 2], [-w / 2, -h - dot], [-w / 2, dot]];
+      } else {
+        options = [[-w / 2, -h / 2]];
+        if (c.kind === "country") {
+          const bounds = countryBounds.get(c.props.iso3);
+          if (bounds) {
+            const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+            const se = map.latLngToContainerPoint(bounds.getSouthEast());
+            if (Math.abs(se.x - nw.x) < w * 1.1 || Math.abs(se.y - nw.y) < h * 1.2) continue;  // the name would spill out
+          }
+        }
+      }
+      for (const [dx, dy] of options) {
+        const box = { x1: pt.x + dx, y1: pt.y + dy, x2: pt.x + dx + w, y2: pt.y + dy + h };
+        if (box.x1 < margin || box.y1 < margin || box.x2 > size.x - margin || box.y2 > size.y - margin) continue;
+        const clash = placed.some((p) => overlaps(p.box, box)) || taken.some((t) => overlaps(t, box));
+        const dotBox = c.kind === "city" ? { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 } : null;
+        if (clash || (dotBox && taken.some((t) => overlaps(t, dotBox)))) continue;
+        placed.push({ c, box, dx, dy, pt });
+        if (dotBox) placed.push({ c: null, box: dotBox });
+        break;
+      }
+    }
+    const nodes = [];
+    shownLabels = [];
+    for (const p of placed) {
+      if (!p.c) continue;
+      const node = element(p.c);
+      const layerPt = map.containerPointToLayerPoint(L.point(p.box.x1, p.box.y1));
+      L.DomUtil.setPosition(node, layerPt);
+      node.classList.toggle("map-label-left", p.c.kind === "city" && p.dx < 0 && p.dy < 0 && p.dx < -5);
+      if (p.c.kind === "city") {
+        const dot = node.firstChild;
+        dot.style.left = `${p.pt.x - p.box.x1 - 3}px`;
+        dot.style.top = `${p.pt.y - p.box.y1 - 3}px`;
+      }
+      nodes.push(node);
+      shownLabels.push(p.c.id);
+    }
+    labelPane.replaceChildren(...nodes);
+    root.dataset.labelsShown = String(nodes.length);
+  }
+
+  let pending = 0;
+  function relayout() {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(layout);
+  }
+
+  map.on("zoomstart", () => { labelPane.style.visibility = "hidden"; });
+  map.on("zoomend", () => { labelPane.style.visibility = ""; relayout(); });
+  map.on("moveend resize", relayout);
+  wm.clusters.on("animationend", relayout);
+  map.on("layeradd layerremove", (e) => { if (e.layer instanceof L.Marker) relayout(); });
+
+  /* A layer-control entry that turns the names on and off. */
+  const namesLayer = L.layerGroup();
+  namesLayer.onAdd = () => { enabled = true; labelPane.hidden = false; relayout(); };
+  namesLayer.onRemove = () => { enabled = false; labelPane.hidden = true; };
+
+  function start() {
+    const load = (name) => (urls[name] ? wm.loadJson(urls[name]) : Promise.reject(new Error(`no ${name} layer`)));
+    const names = Promise.all([
+      load("labels").catch(() => ({ features: [] })),
+      load("cities").catch(() => ({ features: [] })),
+    ]).then(([labels, cities]) => {
+      setNames(labels, cities);
+      namesLayer.addTo(map);
+      wm.control.addOverlay(namesLayer, "Names of countries, seas and cities");
+    });
+    const waters = Promise.all([load("rivers"), load("lakes")])
+      .then(([rivers, lakes]) => drawWater(rivers, lakes))
+      .catch(() => {});
+    return Promise.all([names, waters]);
+  }
+
+  window.webmapLabels = {
+    start, relayout, noteCountryBounds, shown: () => shownLabels.slice(),
+    setEnabled(on) { if (on) namesLayer.addTo(map); else namesLayer.remove(); },
+  };
+})();
