@@ -139,7 +139,7 @@ def written_date(text: str) -> str:
 
 
 def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
-    """Return the occupied and claimed areas of Ukraine, hatched by our script for the date shown."""
+    """Return the occupied and claimed areas of Ukraine, hatched by our script for the day shown."""
     # Added to the map by our script once the markers are drawn (show=False keeps it off until
     # then), so the first thing a reader sees is the reports.
     group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine", show=False)

@@ -41,7 +41,10 @@ BLOC_STYLES: dict[str, dict[str, str]] = {
         "fill": BLOC_FILLS["union-state"],
     },
     "csto": {"label": "CSTO member", "fill": BLOC_FILLS["csto"]},
-    "csto-frozen": {"label": "CSTO member, participation frozen", "fill": BLOC_FILLS["csto-frozen"]},
+    "csto-frozen": {
+        "label": "CSTO member, participation frozen",
+        "fill": BLOC_FILLS["csto-frozen"],
+    },
     "none": {"label": "In none of these alliances", "fill": BLOC_FILLS["none"]},
 }
 AFFILIATION_LABELS: dict[str, str] = {
