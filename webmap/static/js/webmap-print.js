@@ -297,9 +297,13 @@
     delete root.dataset.printMarkers;
   }
 
+  /* Printing starts with beforeprint or the print medium, whichever comes first, and ends with
+   * afterprint once the page is no longer laid out for print (else when the print medium ends:
+   * an emulated print medium outlasts the printout). */
+  const printMedium = window.matchMedia("print");
   window.addEventListener("beforeprint", prepare);
-  window.addEventListener("afterprint", restore);
-  window.matchMedia("print").addEventListener("change", (e) => (e.matches ? prepare() : restore()));
+  window.addEventListener("afterprint", () => { if (!printMedium.matches) restore(); });
+  printMedium.addEventListener("change", (e) => (e.matches ? prepare() : restore()));
 
   window.webmapPrint = { prepare, restore, active: () => saved !== null, numberRuns };
 })();
