@@ -27,7 +27,8 @@ PRINTED_STATE = """() => {
     if (!group.eachLayer) continue;
     group.eachLayer((child) => child.eachLayer && child.eachLayer((layer) => {
       if (layer.feature && layer.feature.properties.iso_3166_2 && layer._path) {
-        areas.push({name: layer.feature.properties.name, rect: box(layer._path.getBoundingClientRect())});
+        const rect = box(layer._path.getBoundingClientRect());
+        areas.push({name: layer.feature.properties.name, rect});
       }
     }));
   }
@@ -79,10 +80,11 @@ def screen_state(page) -> dict:
         """() => {
           const map = window.webmapMap.map;
           const c = map.getCenter();
+          const popup = document.querySelector('.leaflet-popup .report-popup');
           return {zoom: map.getZoom(), lat: c.lat, lng: c.lng, size: map.getSize(),
                   clusterLayerOn: map.hasLayer(window.webmapMap.clusters),
                   printMarkers: document.querySelectorAll('.print-marker').length,
-                  popup: document.querySelector('.leaflet-popup .report-popup')?.dataset.reportId || null,
+                  popup: popup ? popup.dataset.reportId : null,
                   url: location.search};
         }"""
     )
