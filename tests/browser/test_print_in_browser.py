@@ -33,9 +33,16 @@ PRINTED_STATE = """() => {
     }));
   }
   const countries = {};
+  const fills = {};
   folium.countries.eachLayer((layer) => {
-    if (layer._path) countries[layer.feature.id] = box(layer._path.getBoundingClientRect());
+    if (!layer._path) return;
+    countries[layer.feature.id] = box(layer._path.getBoundingClientRect());
+    fills[layer.feature.id] = getComputedStyle(layer._path).fill;
   });
+  const swatches = {};
+  for (const swatch of document.querySelectorAll('.swatch[data-bloc]')) {
+    swatches[swatch.dataset.bloc] = getComputedStyle(swatch).backgroundImage;
+  }
   const map = window.webmapMap.map;
   return {
     frame: box(frame),
@@ -56,7 +63,7 @@ PRINTED_STATE = """() => {
     heading: document.querySelector('.print-heading').innerText,
     legendVisible: document.querySelector('.legend').getBoundingClientRect().height > 0,
     scale: box(document.querySelector('.leaflet-control-scale').getBoundingClientRect()),
-    areas, countries,
+    areas, countries, fills, swatches,
   };
 }"""
 
@@ -142,6 +149,10 @@ def test_the_printed_map_is_numbered_keyed_and_whole(page, live_server, tmp_path
         assert inside(area["rect"], state["frame"]), area["name"]
     for iso3 in WHOLE:
         assert inside(state["countries"][iso3], state["frame"]), iso3
+    # Blocs told apart without colour: the Union State is textured on the map and in the legend.
+    assert "print-bloc-union-state" in state["fills"]["BLR"]
+    assert "url(" not in state["fills"]["POL"] and "url(" not in state["fills"]["UKR"]
+    assert state["swatches"]["union-state"] != "none" and state["swatches"]["nato"] == "none"
     for name, (lat, lon) in POINTS.items():
         point = page.evaluate(
             "([lat, lon]) => window.webmapMap.map.latLngToContainerPoint([lat, lon])", [lat, lon]

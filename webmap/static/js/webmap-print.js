@@ -216,6 +216,51 @@
     return `${shown} of ${total} reports shown${filters ? ` (filters: ${filters})` : ""}`;
   }
 
+  /* ---- blocs told apart without colour ---- */
+
+  /* On paper (often grey) a bloc whose fill is close to another's in grey gets a texture: the
+   * same one on the map and on its legend swatch. NATO and unaligned countries stay plain. */
+  const INK = "#1f2937";
+  const TEXTURES = {
+    "union-state": { size: 5, swatch: `radial-gradient(${INK} 0.8px, transparent 1.1px) 0 0 / 4px 4px`,
+      draw: (p) => svgChild(p, "circle", { cx: 2.5, cy: 2.5, r: 0.9, fill: INK }) },
+    "csto": { size: 5, swatch: `repeating-linear-gradient(0deg, ${INK} 0 1px, transparent 1px 4px)`,
+      draw: (p) => svgChild(p, "line", { x1: 0, y1: 2.5, x2: 5, y2: 2.5, stroke: INK, "stroke-width": 1 }) },
+    "csto-frozen": { size: 7, swatch: `repeating-linear-gradient(90deg, ${INK} 0 1px, transparent 1px 6px)`,
+      draw: (p) => svgChild(p, "line", { x1: 3.5, y1: 0, x2: 3.5, y2: 7, stroke: INK, "stroke-width": 0.8 }) },
+  };
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function svgChild(parent, tag, attrs) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    parent.append(node);
+    return node;
+  }
+
+  /* Patterns for the textured blocs and print-only rules that put them on every country path
+   * drawn in that bloc's fill (also paths drawn later, e.g. after a change of boundary detail). */
+  function addTextures() {
+    const svg = svgChild(document.body, "svg", { class: "print-textures", width: 0, height: 0, "aria-hidden": "true" });
+    const defs = svgChild(svg, "defs", {});
+    const rules = [];
+    for (const [bloc, texture] of Object.entries(TEXTURES)) {
+      const style = config.blocs[bloc];
+      if (!style || !/^#[0-9a-f]{3,8}$/i.test(style.fill)) continue;
+      const pattern = svgChild(defs, "pattern", {
+        id: `print-bloc-${bloc}`, patternUnits: "userSpaceOnUse", width: texture.size, height: texture.size,
+      });
+      svgChild(pattern, "rect", { width: texture.size, height: texture.size, fill: style.fill });
+      texture.draw(pattern);
+      rules.push(`.leaflet-overlay-pane path[fill="${style.fill}" i] { fill: url(#print-bloc-${bloc}); }`);
+      rules.push(`.swatch[data-bloc="${bloc}"] { background: ${texture.swatch}, ${style.fill} !important; }`);
+    }
+    const sheet = el("style", null, `@media print {\n${rules.join("\n")}\n}`);
+    sheet.id = "print-textures";
+    document.head.append(sheet);
+  }
+  addTextures();
+
   /* ---- prepare and restore ---- */
 
   let saved = null;
