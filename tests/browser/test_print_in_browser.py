@@ -207,6 +207,21 @@ def test_a_filtered_print_with_an_open_popup_comes_back_as_it_was(page, live_ser
     assert log.errors == []
 
 
+def test_printing_without_emulation_prepares_and_restores_by_the_print_events(page, live_server):
+    page, log = page
+    open_map(page, f"{live_server}/?kind=strike")
+    before = screen_state(page)
+    data = page.pdf(format="A4", landscape=True, print_background=True)  # beforeprint, afterprint
+    reader = PdfReader(io.BytesIO(data))
+    first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert "Data as of" in first and "3 of 50 reports shown" in first
+    labels = re.findall(r"\b[123]\b", first)
+    assert {"1", "2", "3"} <= set(labels)  # the numbered markers are on the printed map
+    page.wait_for_function("() => !window.webmapPrint.active()")
+    assert screen_state(page) == before
+    assert log.errors == []
+
+
 RUNS = [([1], "1"), ([1, 2], "1, 2"), ([1, 2, 3, 5], "1–3, 5"), ([4, 9, 10, 11], "4, 9–11")]
 
 
