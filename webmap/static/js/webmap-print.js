@@ -2,7 +2,7 @@
  * list of the shown reports in date order. While printing, the cluster layer leaves the map and
  * a layer of small black-on-white numbered markers takes its place (reports at one point share
  * one marker listing their numbers); afterwards the map is put back as it was.
- * Text is set with textContent only. Exposes window.webmapPrint { prepare, restore, active }. */
+ * Text is set with textContent only. Exposes window.webmapPrint (prepare, restore, active). */
 (function () {
   "use strict";
 
@@ -286,13 +286,12 @@
     if (filters) filters.textContent = filterText(window.webmap.features().length, reports.length);
     if (legend) legend.open = true;
 
-    root.classList.add("printing");
     // Lay out with the print styles (even when called on screen, before the print media applies),
     // so the frame and the labels measured here are those printed.
     const sheet = document.getElementById("print-css");
     const media = sheet ? sheet.media : "";
     if (sheet) sheet.media = "all";
-    let built;
+    let built = { layer: null, items: [] };
     try {
       container.style.width = FRAME.width;
       container.style.height = FRAME.height;
@@ -327,11 +326,10 @@
     if (!saved) return;
     const s = saved;
     saved = null;
-    map.removeLayer(s.layer);
+    if (s.layer) map.removeLayer(s.layer);
     const container = map.getContainer();
     if (s.style === null) container.removeAttribute("style");
     else container.setAttribute("style", s.style);
-    root.classList.remove("printing");
     map.invalidateSize({ pan: false, animate: false });
     map.options.zoomSnap = s.zoomSnap;
     map.setView(s.center, s.zoom, { animate: false });
