@@ -1,6 +1,6 @@
 import pytest
 
-from webmap.dates import date_span, parse_partial_date, parse_period
+from webmap.dates import date_span, parse_partial_date, parse_period, written_date
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,17 @@ def test_date_span_covers_the_precision(text, span):
 )
 def test_parse_period(text, period):
     assert parse_period(text) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("2025-12-06", "6 December 2025"),
+        ("2024-01-31", "31 January 2024"),
+        ("2025-07", "July 2025"),
+        ("2025", "2025"),
+        ("not a date", "not a date"),
+    ],
+)
+def test_written_date(text, written):
+    assert written_date(text) == written

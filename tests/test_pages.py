@@ -4,6 +4,7 @@ import re
 import pytest
 
 from webmap.styles import KIND_STYLES, STATUS_STYLES
+from webmap.web import current_store
 
 
 def remote_refs(html: str) -> list[str]:
@@ -36,7 +37,8 @@ def test_legend_explains_every_kind_and_status(client):
     html = client.get("/").get_data(as_text=True)
     for style in [*KIND_STYLES.values(), *STATUS_STYLES.values()]:
         assert style["label"] in html
-    assert "Occupied by Russia" in html and "Claimed by Russia in 2022" in html
+    assert "occupied by Russia (Crimea, Sevastopol" in html
+    assert "claimed by Russia in 2022, partly occupied" in html
 
 
 def test_map_script_is_served_as_javascript(client):
@@ -177,3 +179,16 @@ def test_long_lists_are_paged_and_keep_their_filters(data_dir):
     assert client.get("/reports?page=99").get_data(as_text=True).count("Page 3 of 3") == 1
     sort_links = re.findall(r'<th scope="col"[^>]*><a href="([^"]+)"', last)
     assert sort_links and all("page=" not in link for link in sort_links)
+
+
+def test_printed_pages_say_the_date_of_the_data_before_its_version(client, app):
+    with app.app_context():
+        store = current_store()
+        newest, version = store.index.newest_day(), store.version
+    year, month, day = newest.split("-")
+    for url in ("/", f"/reports/{store.index.ids[0]}"):
+        html = client.get(url).get_data(as_text=True)
+        note = re.search(r"Data as of (\d{1,2}) ([A-Z][a-z]+) (\d{4}) · version ([0-9a-f]+)", html)
+        assert note, url
+        assert (note.group(1), note.group(3)) == (str(int(day)), year)
+        assert note.group(4) == version

@@ -21,6 +21,7 @@ APP_SCRIPTS = (
     "js/webmap-tools.js",
     "js/webmap-stories.js",
     "js/webmap.js",
+    "js/webmap-print.js",
 )
 _SCRIPT_TAG = re.compile(r"<script\s+src=\"([^\"]+)\"\s*>\s*</script>\s*")
 

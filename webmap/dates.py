@@ -39,6 +39,36 @@ def date_span(text: str) -> tuple[str, str]:
     return (text, text)
 
 
+# English, whatever the locale (calendar.month_name follows it).
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def written_date(text: str) -> str:
+    """Write a partial date in words: '2025-12-06' as '6 December 2025'."""
+    parsed = parse_partial_date(text)
+    if parsed is None:
+        return text
+    year, month, day = parsed
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{MONTH_NAMES[month - 1]} {year}"
+    return f"{day} {MONTH_NAMES[month - 1]} {year}"
+
+
 def parse_period(text: str) -> tuple[str, str] | None:
     """Return the span of a partial date or a START/END interval, or None if malformed."""
     parts = text.split("/")

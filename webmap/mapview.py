@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -18,6 +17,7 @@ from jinja2 import Template
 from webmap.assets import use_vendored_assets
 from webmap.atlas import Atlas
 from webmap.bundle import bundle, take_head_scripts
+from webmap.dates import written_date
 from webmap.palette import LAND_OUTLINE
 from webmap.reports import CAVEATS, PARTISAN_AFFILIATIONS
 from webmap.styles import client_styles
@@ -127,15 +127,6 @@ def area_phases(props: dict[str, Any]) -> list[dict[str, str]]:
     for phase in phases:
         phase["label"] = AREA_PHASE_TEXT[phase["state"]].format(date=written_date(phase["from"]))
     return sorted(phases, key=lambda phase: phase["from"])
-
-
-def written_date(text: str) -> str:
-    """Write an ISO date or month as words: '2014-02-27' -> '27 February 2014'."""
-    parts = [int(p) for p in text.split("-")]
-    months = calendar.month_name
-    if len(parts) == 3:
-        return f"{parts[2]} {months[parts[1]]} {parts[0]}"
-    return f"{months[parts[1]]} {parts[0]}" if len(parts) == 2 else str(parts[0])
 
 
 def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:

@@ -8,10 +8,11 @@ from datetime import date
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from webmap.countries import COUNTRY_NAMES
+from webmap.dates import written_date
 from webmap.filters import LIST_FILTERS, Criteria, FilterError, parse_criteria
 from webmap.geodesy import nearest
 from webmap.links import is_static_site, site_url
-from webmap.mapview import map_config, written_date
+from webmap.mapview import map_config
 from webmap.minimap import minimap_svg
 from webmap.ranges import capitals, capitals_in_range, ring_label
 from webmap.report_index import SORT_COLUMNS
@@ -96,9 +97,11 @@ def index() -> str:
 
 
 def data_note(store) -> str:
-    """Say which data a printed page shows: its version and its newest report."""
+    """Say which data a printed page shows: the date of its newest report, then its version."""
     newest = store.index.newest_day()
-    return f"Data version {store.version}, newest report dated {newest}"
+    if not newest:
+        return f"No reports yet · version {store.version}"
+    return f"Data as of {written_date(newest)} · version {store.version}"
 
 
 def form_state() -> dict:

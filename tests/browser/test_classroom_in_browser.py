@@ -144,7 +144,7 @@ def test_print_the_map_and_a_report_page_to_a4_pdf(page, live_server):
     page.emulate_media(media="print")
     pages, text = pdf_text(page.pdf(format="A4", landscape=True, print_background=True))
     assert pages >= 2
-    assert "Data version" in text and "3 of 50 reports shown" in text.replace("\n", " ")
+    assert "Data as of" in text and "3 of 50 reports shown" in text.replace("\n", " ")
     assert "https://babel.ua" in text.replace("\n", "")  # a source of the Dnipro strike, in full
     assert "Legend" in text
     page.goto(f"{live_server}/reports/putin-oreshnik-belarus-announcement-2024")
@@ -152,7 +152,7 @@ def test_print_the_map_and_a_report_page_to_a4_pdf(page, live_server):
     flat = re.sub(r"\s+", "", text)
     assert pages >= 1
     assert "rferl.org/amp/putin-oreshnik-missile-system-deployment-belarus/33229511.html" in flat
-    assert "Dataversion" in flat and "Sources(5)" in flat
+    assert "Dataasof" in flat and "Sources(5)" in flat
     assert log.errors == []
 
 

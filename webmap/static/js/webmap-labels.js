@@ -220,7 +220,7 @@
   }
 
   window.webmapLabels = {
-    start, relayout, noteCountryBounds, shown: () => shownLabels.slice(),
+    start, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
     setEnabled(on) { if (on) namesLayer.addTo(map); else namesLayer.remove(); },
   };
 })();

@@ -247,36 +247,6 @@
 
   playButton.addEventListener("click", () => (player ? stop() : play()));
 
-  /* ---- printing: the shown reports with every source in full ---- */
-
-  function buildPrintList() {
-    const list = document.getElementById("print-reports");
-    const criteria = core.parseCriteria(filterParams());
-    const shown = features.filter((f) => core.matches(f, criteria));
-    const items = shown.map((f) => {
-      const p = f.properties;
-      const item = document.createElement("li");
-      const head = document.createElement("p");
-      head.textContent = `${p.title}. ${core.formatDate(p.date)}, ${p.place}. Status: ${config.statuses[p.status].label}. ` +
-        `Claimed by: ${p.claimed_by || "no single claimant"}.`;
-      const sources = document.createElement("ul");
-      for (const s of p.sources) {
-        const line = document.createElement("li");
-        const parts = [s.publisher, s.title, s.published, config.affiliations[s.affiliation], s.url].filter(Boolean);
-        line.textContent = parts.join(" · ");
-        sources.append(line);
-      }
-      item.append(head, sources);
-      return item;
-    });
-    list.replaceChildren(...items);
-    const filters = filterParams().toString();
-    document.getElementById("print-filters").textContent =
-      `${shown.length} of ${features.length} reports shown${filters ? ` (filters: ${decodeURIComponent(filters)})` : ""}`;
-  }
-  window.addEventListener("beforeprint", buildPrintList);
-  window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) buildPrintList(); });
-
   /* ---- start ---- */
 
   window.webmap = {
