@@ -82,7 +82,12 @@ def test_shipped_boundaries_have_no_overlaps_between_neighbours(level):
 
 @pytest.mark.parametrize(
     ("day", "bloc"),
-    [("1997-01-01", "csto"), ("2003-01-01", "none"), ("2008-01-01", "csto"), ("2015-01-01", "none")],
+    [
+        ("1997-01-01", "csto"),
+        ("2003-01-01", "none"),
+        ("2008-01-01", "csto"),
+        ("2015-01-01", "none"),
+    ],
 )
 def test_shipped_uzbekistan_left_rejoined_and_left_the_csto(day, bloc):
     memberships, alliances = load_memberships(SHIPPED / "alliances.json")
