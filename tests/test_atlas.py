@@ -5,7 +5,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from webmap.atlas import AtlasError, load_atlas
+from webmap.atlas import Atlas, AtlasError, load_atlas, load_memberships
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = Path(__file__).parent.parent / "geodata"
@@ -78,3 +78,18 @@ def test_shipped_boundaries_have_no_overlaps_between_neighbours(level):
     ]
     assert overlaps == []
     assert {"BLR", "RUS", "POL", "LTU", "UKR", "FIN", "SWE", "EST", "LVA"} <= set(countries.index)
+
+
+@pytest.mark.parametrize(
+    ("day", "bloc"),
+    [
+        ("1997-01-01", "csto"),
+        ("2003-01-01", "none"),
+        ("2008-01-01", "csto"),
+        ("2015-01-01", "none"),
+    ],
+)
+def test_shipped_uzbekistan_left_rejoined_and_left_the_csto(day, bloc):
+    memberships, alliances = load_memberships(SHIPPED / "alliances.json")
+    atlas = Atlas(layers={}, memberships=memberships, alliances=alliances)
+    assert atlas.bloc_of("UZB", day) == bloc

@@ -57,7 +57,12 @@ class Atlas:
 
     def bloc_of(self, iso3: str, day: str) -> str:
         """Return which bloc a country belongs to on an ISO day (see BLOCS)."""
-        states = {m.alliance: m.state_on(day) for m in self.memberships if m.country == iso3}
+        # A row that is not active on day (e.g. an earlier membership) never erases an active one.
+        states = {
+            m.alliance: state
+            for m in self.memberships
+            if m.country == iso3 and (state := m.state_on(day))
+        }
         if states.get("UNION-STATE") == "member":
             return "union-state"
         if states.get("NATO") == "member":
