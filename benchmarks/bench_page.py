@@ -400,6 +400,8 @@ def main() -> None:
                 for _ in range(RUNS):
                     for page, (url, is_ours) in pages.items():
                         loads[page].append(measure(browser, url, is_ours, count, network))
+                for page, runs in loads.items():  # every load, for judging the spread
+                    print(f"{name}, {page}: {runs}", file=sys.stderr)
                 rows += network_rows(name, loads)
         stop()
         for size in SIZES:
