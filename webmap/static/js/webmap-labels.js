@@ -98,10 +98,14 @@
     const mapBox = map.getContainer().getBoundingClientRect();
     const boxes = [];
     for (const icon of map.getPane("markerPane").children) {
-      // An area badge's icon has no size of its own: its visible part is its first child.
-      const r = (icon.offsetWidth ? icon : icon.firstElementChild || icon).getBoundingClientRect();
+      const r = icon.getBoundingClientRect();
       if (!r.width) continue;
       boxes.push({ x1: r.left - mapBox.left - 2, y1: r.top - mapBox.top - 2, x2: r.right - mapBox.left + 2, y2: r.bottom - mapBox.top + 2 });
+    }
+    // The controls on the map (legend, layers, zoom, status) cover names too.
+    for (const control of map.getContainer().querySelectorAll(".leaflet-control")) {
+      const r = control.getBoundingClientRect();
+      if (r.width) boxes.push({ x1: r.left - mapBox.left, y1: r.top - mapBox.top, x2: r.right - mapBox.left, y2: r.bottom - mapBox.top });
     }
     return boxes;
   }
@@ -131,19 +135,32 @@
     const size = map.getSize();
     const zoom = map.getZoom();
     const taken = markerBoxes();
+    const badged = wm.badgeNames();
     const placed = [];
     const margin = 4;
     for (const c of candidates) {
       if (zoom < c.minZoom) continue;
+      if (c.kind === "country" && badged.has(c.props.name)) continue;  // the badge carries the name
       const pt = map.latLngToContainerPoint(c.latlng);
       if (pt.x < -200 || pt.y < -50 || pt.x > size.x + 200 || pt.y > size.y + 50) continue;
       const font = `${c.weight === "italic" ? "italic" : c.weight === "bold" ? "bold" : "normal"} ${c.size}px`;
       const w = textWidth(nameOf(c.props), font) + 6;
       const h = c.size * 1.25;
       let options;
+      let hiddenDot = false;
       if (c.kind === "city") {
         const dot = 5;
         options = [[dot, -h / 2], [-w - dot, -h / 2], [-w / 2, -h - dot], [-w / 2, dot]];
+        // A city under a marker: its dot is covered, so its name goes beside the marker.
+        const dotBox = { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 };
+        const cover = taken.find((t) => overlaps(t, dotBox));
+        if (cover) {
+          hiddenDot = true;
+          options = [
+            [cover.x2 + 2 - pt.x, -h / 2], [cover.x1 - 2 - w - pt.x, -h / 2],
+            [-w / 2, cover.y1 - 2 - h - pt.y], [-w / 2, cover.y2 + 2 - pt.y],
+          ];
+        }
       } else {
         options = [[-w / 2, -h / 2]];
         if (c.kind === "country") {
@@ -159,9 +176,9 @@
         const box = { x1: pt.x + dx, y1: pt.y + dy, x2: pt.x + dx + w, y2: pt.y + dy + h };
         if (box.x1 < margin || box.y1 < margin || box.x2 > size.x - margin || box.y2 > size.y - margin) continue;
         const clash = placed.some((p) => overlaps(p.box, box)) || taken.some((t) => overlaps(t, box));
-        const dotBox = c.kind === "city" ? { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 } : null;
-        if (clash || (dotBox && taken.some((t) => overlaps(t, dotBox)))) continue;
-        placed.push({ c, box, dx, dy, pt });
+        const dotBox = c.kind === "city" && !hiddenDot ? { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 } : null;
+        if (clash || (dotBox && placed.some((p) => overlaps(p.box, dotBox)))) continue;
+        placed.push({ c, box, dx, dy, pt, hiddenDot });
         if (dotBox) placed.push({ c: null, box: dotBox });
         break;
       }
@@ -176,6 +193,7 @@
       node.classList.toggle("map-label-left", p.c.kind === "city" && p.dx < 0 && p.dy < 0 && p.dx < -5);
       if (p.c.kind === "city") {
         const dot = node.firstChild;
+        dot.hidden = p.hiddenDot;
         dot.style.left = `${p.pt.x - p.box.x1 - 3}px`;
         dot.style.top = `${p.pt.y - p.box.y1 - 3}px`;
       }

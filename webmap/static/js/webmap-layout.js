@@ -36,7 +36,10 @@
     const saved = remembered(LEGEND_KEY);
     legend.open = saved ? saved === "open" : !narrow.matches && !embedded;
     control(legend, "topright", "map-legend-control");
-    legend.addEventListener("toggle", () => { remember(LEGEND_KEY, legend.open ? "open" : "closed"); });
+    legend.addEventListener("toggle", () => {
+      remember(LEGEND_KEY, legend.open ? "open" : "closed");
+      if (window.webmapLabels) window.webmapLabels.relayout();
+    });
   }
 
   /* ---- the bottom edge: the status line and the story box stack above the scale bar ---- */

@@ -238,6 +238,19 @@
     });
   }
 
+  /* A badge hangs just below its point, centred, so the names of the places next to it stay free. */
+  function hangBadge(badge) {
+    const icon = badge._icon;
+    if (!icon) return;
+    icon.style.marginLeft = `${-Math.round(icon.offsetWidth / 2)}px`;
+    icon.style.marginTop = "8px";
+  }
+
+  /* The names the badges already show on the map (a country's name is not written twice). */
+  function badgeNames() {
+    return new Set([...areaGroups.values()].filter((g) => g.shown.size).map((g) => g.name));
+  }
+
   function areaList(group) {
     const box = el("div", "area-list");
     box.append(el("h2", "area-list-title", `${group.name}: ${reportsWord(group.shown.size)}`));
@@ -272,6 +285,7 @@
       group.listPopup.setContent(() => areaList(group));
       group.badge.bindPopup(group.listPopup);
       group.badge.areaGroup = group;
+      group.badge.on("add", () => hangBadge(group.badge));
       areaGroups.set(key, group);
     }
     group.features.push(feature);
@@ -314,7 +328,7 @@
     for (const [id, marker] of markers) if (ids.has(id)) keep.push(marker);
     for (const group of areaGroups.values()) {
       group.shown = new Set(group.features.map((f) => f.properties.id).filter((id) => ids.has(id)));
-      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); }
+      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); hangBadge(group.badge); }
       else badges.removeLayer(group.badge);
     }
     clusters.clearLayers();
@@ -521,6 +535,6 @@
 
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, setReports, showOnly, openReport,
-    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle,
+    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames,
   };
 })();
