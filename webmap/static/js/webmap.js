@@ -273,6 +273,10 @@
     .then(() => {
       root.dataset.reportsDrawn = String(features.length);
       performance.mark("webmap:markers-drawn");
+      // Let the frame with the markers reach the screen before the outlines and names are read.
+      return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    })
+    .then(() => {
       wm.showOverlays();
       return Promise.all([wm.countriesDrawn, window.webmapLabels.start()]);
     })
