@@ -23,8 +23,6 @@ LAYER_FILES = {
 }
 # The property that identifies a feature of each layer (GeoJSON Feature id).
 LAYER_KEYS = {"countries": "iso3", "countries-closeup": "iso3", "occupied": "iso_3166_2"}
-# Properties that hold a JSON object (GDAL reads them back as text).
-JSON_PROPERTIES = {"labels": ("names",)}
 ALLIANCES_FILE = "alliances.json"
 # The bloc a country's fill shows, in order of precedence.
 BLOCS = ("union-state", "nato", "csto", "csto-frozen", "none")
@@ -88,11 +86,6 @@ class Atlas:
         key = LAYER_KEYS.get(name)
         for feature in data["features"] if key else ():
             feature["id"] = feature["properties"][key]
-        for feature in data["features"]:
-            props = feature["properties"]
-            for field in JSON_PROPERTIES.get(name, ()):
-                if isinstance(props.get(field), str):
-                    props[field] = json.loads(props[field])
         if name.startswith("countries"):
             day = day or date.today().isoformat()
             for feature in data["features"]:

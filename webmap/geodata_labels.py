@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pyproj
 import shapely
 import shapely.ops
@@ -85,11 +86,11 @@ def _polylabel_projected(polygon: shapely.Geometry) -> Point:
     local = pyproj.CRS.from_proj4(
         f"+proj=laea +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m +no_defs"
     )
-    there = pyproj.Transformer.from_crs(4326, local, always_xy=True).transform
-    back = pyproj.Transformer.from_crs(local, 4326, always_xy=True).transform
-    projected = shapely.ops.transform(there, polygon)
+    there = pyproj.Transformer.from_crs(4326, local, always_xy=True)
+    back = pyproj.Transformer.from_crs(local, 4326, always_xy=True)
+    projected = shapely.transform(polygon, lambda xy: np.column_stack(there.transform(*xy.T)))
     point = shapely.ops.polylabel(projected, tolerance=POLYLABEL_TOLERANCE_M)
-    return shapely.ops.transform(back, point)
+    return shapely.transform(point, lambda xy: np.column_stack(back.transform(*xy.T)))
 
 
 def country_names(row: dict, territories: dict[str, dict[str, str]]) -> dict[str, str]:
