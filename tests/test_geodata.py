@@ -118,7 +118,16 @@ def test_every_state_has_its_capital_ranked_first():
     assert len(capitals) >= 190
     assert (capitals["rank"] == 1).all() and (cities.loc[~cities["capital"], "rank"] > 1).all()
     named = set(zip(capitals["name"], capitals["country"], strict=True))
-    for pair in [("London", "GBR"), ("Paris", "FRA"), ("Madrid", "ESP"), ("Washington", "USA")]:
+    for pair in [
+        ("London", "GBR"),
+        ("Paris", "FRA"),
+        ("Madrid", "ESP"),
+        ("Washington", "USA"),
+        ("Brasília", "BRA"),
+        ("Canberra", "AUS"),
+        ("Pristina", "KOS"),
+        ("Oslo", "NOR"),
+    ]:
         assert pair in named
     assert ("Kaliningrad", "RUS") in set(zip(cities["name"], cities["country"], strict=True))
     assert set(cities["rank"]) <= {1, 2, 3}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import shapely
 from shapely.geometry import Point
 
 # Cities shown for context even when no report names them yet (regional centres: rank 2).
@@ -76,8 +77,9 @@ def _row(city: dict, iso3_of: dict[str, str]) -> dict:
 
 
 def _iso3_by_iso2(world: gpd.GeoDataFrame) -> dict[str, str]:
-    """Map ISO alpha-2 codes to the iso3 codes of the countries layer (Natural Earth's)."""
-    pairs = zip(world["ISO_A2_EH"], world["iso3"], strict=True)
+    """Map ISO alpha-2 codes to the countries layer's iso3 (the largest unit sharing a code)."""
+    by_size = world.assign(size=shapely.area(world.geometry.values)).sort_values("size")
+    pairs = zip(by_size["ISO_A2_EH"], by_size["iso3"], strict=True)
     return {iso2: iso3 for iso2, iso3 in pairs if isinstance(iso2, str) and iso2 != "-99"}
 
 
