@@ -150,6 +150,13 @@ def test_country_label_lies_inside_the_drawn_outline(overview, labels, iso3):
     assert overview.geometry[iso3].boundary.distance(point) > 0.3  # well inside, not at a coast
 
 
+def test_country_labels_lie_inside_their_closeup_outline_too(labels):
+    closeup = _layer("countries-closeup").set_index("iso3").geometry
+    points = labels[labels["iso3"].isin(closeup.index)].set_index("iso3").geometry
+    outside = [iso3 for iso3, point in points.items() if not closeup[iso3].contains(point)]
+    assert outside == [] and {"RUS", "NOR", "HRV", "GBR"} <= set(points.index)
+
+
 def test_one_label_per_country_with_names_in_every_map_language(overview, labels):
     countries = labels[labels["kind"] == "country"]
     assert sorted(countries["iso3"]) == sorted(overview.index)
