@@ -56,9 +56,10 @@ def test_layers_are_geojson(client, name):
 
 
 def test_unknown_layer_lists_the_known_ones(client):
-    response = client.get("/api/layers/rivers")
+    response = client.get("/api/layers/canals")
     assert response.status_code == 404
-    assert "countries, countries-closeup, occupied, cities, ranges" in response.get_json()["error"]
+    known = "countries, countries-closeup, occupied, cities, labels, rivers, lakes, ranges"
+    assert known in response.get_json()["error"]
 
 
 def test_healthz_reports_data_version(client):

@@ -1,4 +1,3 @@
-import itertools
 from pathlib import Path
 
 import geopandas as gpd
@@ -64,20 +63,6 @@ def test_shipped_crimea_is_ukraine_marked_occupied_and_kaliningrad_is_russia():
         "UA-65",
     }
     assert (occupied["country"] == "UKR").all()
-
-
-@pytest.mark.parametrize("level", ["overview", "closeup"])
-def test_shipped_boundaries_have_no_overlaps_between_neighbours(level):
-    countries = gpd.read_file(SHIPPED / f"countries-{level}.geojson").set_index("iso3")
-    assert countries.geometry.is_valid.all()
-    pairs = itertools.combinations(countries.index, 2)
-    overlaps = [
-        (a, b)
-        for a, b in pairs
-        if countries.geometry[a].intersection(countries.geometry[b]).area > 1e-6
-    ]
-    assert overlaps == []
-    assert {"BLR", "RUS", "POL", "LTU", "UKR", "FIN", "SWE", "EST", "LVA"} <= set(countries.index)
 
 
 @pytest.mark.parametrize(

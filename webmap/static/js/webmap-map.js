@@ -518,8 +518,14 @@
     const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
     if (wanted === boundaryShown) return boundaryCache[wanted];
     boundaryShown = wanted;
-    boundaryCache[wanted] = boundaryCache[wanted] ||
-      afterMarkers.then(() => loadJson(config.layerUrls[wanted]));
+    boundaryCache.overview = boundaryCache.overview || afterMarkers.then(() => loadJson(config.layerUrls.overview));
+    // The close-up file has only the countries near the region; the rest keep their overview outline.
+    boundaryCache.closeup = boundaryCache.closeup || (wanted !== "closeup" ? null : Promise.all([
+      boundaryCache.overview, afterMarkers.then(() => loadJson(config.layerUrls.closeup)),
+    ]).then(([overview, closeup]) => {
+      const near = new Set(closeup.features.map((f) => f.id));
+      return { type: "FeatureCollection", features: [...closeup.features, ...overview.features.filter((f) => !near.has(f.id))] };
+    }));
     return boundaryCache[wanted].then((data) => {
       if (boundaryShown === wanted) showCountries(data, wanted);
     });
