@@ -50,6 +50,7 @@
 
   let candidates = [];
   const countryBounds = new Map();  // iso3 -> L.LatLngBounds of the drawn outline
+  const countryShapes = new Map();  // iso3 -> GeoJSON geometries of the drawn outline
 
   function lang() { return root.lang || "en"; }
   function nameOf(props) { return (props.names && props.names[lang()]) || props.name; }
@@ -84,11 +85,38 @@
 
   function noteCountryBounds() {
     countryBounds.clear();
+    countryShapes.clear();
     window.webmapFolium.countries.eachLayer((layer) => {
+      countryShapes.set(layer.feature.id, [...(countryShapes.get(layer.feature.id) || []), layer.feature.geometry]);
       const b = layer.getBounds();
       const old = countryBounds.get(layer.feature.id);
       countryBounds.set(layer.feature.id, old ? old.extend(b) : b);
     });
+  }
+
+  /* For a large country whose label point is out of sight: points of it that are in view,
+   * from the middle of the visible part outwards. */
+  function visibleAnchors(c) {
+    const bounds = countryBounds.get(c.props.iso3);
+    const shapes = countryShapes.get(c.props.iso3) || [];
+    if (!bounds || (c.props.area_km2 || 0) < 300000) return [];
+    const view = map.getBounds().pad(-0.12);
+    if (!view.intersects(bounds)) return [];
+    const south = Math.max(view.getSouth(), bounds.getSouth());
+    const north = Math.min(view.getNorth(), bounds.getNorth());
+    const west = Math.max(view.getWest(), bounds.getWest());
+    const east = Math.min(view.getEast(), bounds.getEast());
+    const steps = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9];
+    const grid = [];
+    for (const fy of steps) for (const fx of steps) grid.push([fx, fy, Math.hypot(fx - 0.5, fy - 0.5)]);
+    grid.sort((a, b) => a[2] - b[2]);
+    const out = [];
+    for (const [fx, fy] of grid) {
+      const lat = south + (north - south) * fy;
+      const lng = west + (east - west) * fx;
+      if (shapes.some((g) => wm.containsPoint(g, lng, lat))) out.push(L.latLng(lat, lng));
+    }
+    return out;
   }
 
   function overlaps(a, b) { return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2; }
@@ -102,7 +130,13 @@
       if (!r.width) continue;
       boxes.push({ x1: r.left - mapBox.left - 2, y1: r.top - mapBox.top - 2, x2: r.right - mapBox.left + 2, y2: r.bottom - mapBox.top + 2 });
     }
-    // The controls on the map (legend, layers, zoom, status) cover names too.
+    return boxes;
+  }
+
+  /* Boxes of the controls on the map (legend, layers, zoom, status): names hide behind them. */
+  function controlBoxes() {
+    const mapBox = map.getContainer().getBoundingClientRect();
+    const boxes = [];
     for (const control of map.getContainer().querySelectorAll(".leaflet-control")) {
       const r = control.getBoundingClientRect();
       if (r.width) boxes.push({ x1: r.left - mapBox.left, y1: r.top - mapBox.top, x2: r.right - mapBox.left, y2: r.bottom - mapBox.top });
@@ -130,11 +164,60 @@
   }
 
   /* Place names by priority; a name is left out where it would touch another or a marker. */
+  /* Where a name may go: for a city, beside its dot (or beside the marker that covers it); for a
+   * country or sea, centred on its point (a large country out of sight: on a part of it in view). */
+  function spots(c, pt, w, h, marks, controls) {
+    if (c.kind === "city") {
+      const dotBox = { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 };
+      if (controls.some((t) => overlaps(t, dotBox))) return [];  // the place itself is hidden
+      const cover = marks.find((t) => overlaps(t, dotBox));
+      const at = (dx, dy, hiddenDot) => ({ pt, dx, dy, hiddenDot, dotBox: hiddenDot ? null : dotBox });
+      if (cover) {
+        return [
+          at(cover.x2 + 2 - pt.x, -h / 2, true), at(cover.x1 - 2 - w - pt.x, -h / 2, true),
+          at(-w / 2, cover.y1 - 2 - h - pt.y, true), at(-w / 2, cover.y2 + 2 - pt.y, true),
+        ];
+      }
+      return [at(5, -h / 2, false), at(-w - 5, -h / 2, false), at(-w / 2, -h - 5, false), at(-w / 2, 5, false)];
+    }
+    let anchors = [pt];
+    if (c.kind === "country") {
+      const bounds = countryBounds.get(c.props.iso3);
+      if (bounds) {
+        const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+        const se = map.latLngToContainerPoint(bounds.getSouthEast());
+        if (Math.abs(se.x - nw.x) < w * 1.1 || Math.abs(se.y - nw.y) < h * 1.2) return [];  // it would spill out
+      }
+      const size = map.getSize();
+      if (pt.x < 0 || pt.y < 0 || pt.x > size.x || pt.y > size.y) {
+        anchors = visibleAnchors(c).map((ll) => map.latLngToContainerPoint(ll));
+      } else {
+        // Near its point, still inside the country, when markers sit on the point itself.
+        const shapes = countryShapes.get(c.props.iso3) || [];
+        const near = [[0, -1.6 * h], [0, 1.6 * h], [-0.6 * w, 0], [0.6 * w, 0], [-0.5 * w, -1.6 * h],
+          [0.5 * w, -1.6 * h], [-0.5 * w, 1.6 * h], [0.5 * w, 1.6 * h], [0, -3 * h], [0, 3 * h],
+          [-1.2 * w, 0], [1.2 * w, 0], [-1.2 * w, -1.6 * h], [-1.2 * w, 1.6 * h], [1.2 * w, 1.6 * h]];
+        for (const [dx, dy] of near) {
+          const p = L.point(pt.x + dx, pt.y + dy);
+          const ll = map.containerPointToLatLng(p);
+          const box = [[-w / 2, -h / 2], [w / 2, -h / 2], [-w / 2, h / 2], [w / 2, h / 2]].map(
+            ([bx, by]) => map.containerPointToLatLng(L.point(p.x + bx, p.y + by)));
+          const within = (q) => shapes.some((g) => wm.containsPoint(g, q.lng, q.lat));
+          if (within(ll) && box.every(within)) anchors.push(p);
+        }
+      }
+    }
+    return anchors.map((a) => ({ pt: a, dx: -w / 2, dy: -h / 2, hiddenDot: false, dotBox: null }));
+  }
+
+  /* Place names by priority; a name is left out where it would touch another, a marker or a control. */
   function layout() {
     if (!enabled) { labelPane.replaceChildren(); shownLabels = []; return; }
     const size = map.getSize();
     const zoom = map.getZoom();
-    const taken = markerBoxes();
+    const marks = markerBoxes();
+    const controls = controlBoxes();
+    const taken = marks.concat(controls);
     const badged = wm.badgeNames();
     const placed = [];
     const margin = 4;
@@ -142,44 +225,17 @@
       if (zoom < c.minZoom) continue;
       if (c.kind === "country" && badged.has(c.props.name)) continue;  // the badge carries the name
       const pt = map.latLngToContainerPoint(c.latlng);
-      if (pt.x < -200 || pt.y < -50 || pt.x > size.x + 200 || pt.y > size.y + 50) continue;
+      if (c.kind !== "country" && (pt.x < -200 || pt.y < -50 || pt.x > size.x + 200 || pt.y > size.y + 50)) continue;
       const font = `${c.weight === "italic" ? "italic" : c.weight === "bold" ? "bold" : "normal"} ${c.size}px`;
       const w = textWidth(nameOf(c.props), font) + 6;
       const h = c.size * 1.25;
-      let options;
-      let hiddenDot = false;
-      if (c.kind === "city") {
-        const dot = 5;
-        options = [[dot, -h / 2], [-w - dot, -h / 2], [-w / 2, -h - dot], [-w / 2, dot]];
-        // A city under a marker: its dot is covered, so its name goes beside the marker.
-        const dotBox = { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 };
-        const cover = taken.find((t) => overlaps(t, dotBox));
-        if (cover) {
-          hiddenDot = true;
-          options = [
-            [cover.x2 + 2 - pt.x, -h / 2], [cover.x1 - 2 - w - pt.x, -h / 2],
-            [-w / 2, cover.y1 - 2 - h - pt.y], [-w / 2, cover.y2 + 2 - pt.y],
-          ];
-        }
-      } else {
-        options = [[-w / 2, -h / 2]];
-        if (c.kind === "country") {
-          const bounds = countryBounds.get(c.props.iso3);
-          if (bounds) {
-            const nw = map.latLngToContainerPoint(bounds.getNorthWest());
-            const se = map.latLngToContainerPoint(bounds.getSouthEast());
-            if (Math.abs(se.x - nw.x) < w * 1.1 || Math.abs(se.y - nw.y) < h * 1.2) continue;  // the name would spill out
-          }
-        }
-      }
-      for (const [dx, dy] of options) {
-        const box = { x1: pt.x + dx, y1: pt.y + dy, x2: pt.x + dx + w, y2: pt.y + dy + h };
+      for (const spot of spots(c, pt, w, h, marks, controls)) {
+        const box = { x1: spot.pt.x + spot.dx, y1: spot.pt.y + spot.dy, x2: spot.pt.x + spot.dx + w, y2: spot.pt.y + spot.dy + h };
         if (box.x1 < margin || box.y1 < margin || box.x2 > size.x - margin || box.y2 > size.y - margin) continue;
-        const clash = placed.some((p) => overlaps(p.box, box)) || taken.some((t) => overlaps(t, box));
-        const dotBox = c.kind === "city" && !hiddenDot ? { x1: pt.x - 4, y1: pt.y - 4, x2: pt.x + 4, y2: pt.y + 4 } : null;
-        if (clash || (dotBox && placed.some((p) => overlaps(p.box, dotBox)))) continue;
-        placed.push({ c, box, dx, dy, pt, hiddenDot });
-        if (dotBox) placed.push({ c: null, box: dotBox });
+        if (placed.some((p) => overlaps(p.box, box)) || taken.some((t) => overlaps(t, box))) continue;
+        if (spot.dotBox && placed.some((p) => overlaps(p.box, spot.dotBox))) continue;
+        placed.push({ c, box, ...spot });
+        if (spot.dotBox) placed.push({ c: null, box: spot.dotBox });
         break;
       }
     }
@@ -239,6 +295,7 @@
 
   window.webmapLabels = {
     start, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
+    anchorsOf: (iso3) => visibleAnchors(candidates.find((c) => c.props.iso3 === iso3)).length,
     setEnabled(on) { if (on) namesLayer.addTo(map); else namesLayer.remove(); },
   };
 })();

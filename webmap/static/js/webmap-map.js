@@ -541,6 +541,6 @@
 
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, setReports, showOnly, openReport,
-    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames,
+    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
   };
 })();
