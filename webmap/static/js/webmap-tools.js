@@ -145,6 +145,9 @@
       measureLine.remove();
       measureDots.remove();
       readout.hidden = true;
+    } else {
+      const km = Math.round(totalKm());
+      readout.textContent = `Distance: ${km.toLocaleString("en-GB")} km (about ${Math.round(km * 0.621371).toLocaleString("en-GB")} miles). Esc clears the line.`;
     }
   }
 
