@@ -56,6 +56,15 @@ AFFILIATION_LABELS: dict[str, str] = {
     "wire": "News agency",
     "unknown": "Affiliation unknown",
 }
+# How a source stands to the claim, in the order popups and pages list them.
+STANCE_LABELS: dict[str, str] = {
+    "claim": "The claim",
+    "relays": "Reported by",
+    "confirms": "Confirmed by",
+    "disputes": "Disputed by",
+    "denies": "Denied by",
+    "context": "Background",
+}
 AREA_STYLES: dict[str, dict[str, str]] = {
     "occupied": {"label": "Ukraine, occupied by Russia (Crimea, Sevastopol, since 2014)"},
     "partly": {"label": "Ukraine, parts occupied by Russia (Donetsk, Luhansk, from 2014)"},
@@ -75,6 +84,7 @@ def client_styles() -> dict[str, Any]:
         "statuses": STATUS_STYLES,
         "blocs": BLOC_STYLES,
         "affiliations": AFFILIATION_LABELS,
+        "stances": STANCE_LABELS,
         "precisionMaxZoom": PRECISION_MAX_ZOOM,
         "sea": SEA,
         "river": RIVER,

@@ -72,7 +72,23 @@
     const affiliation = config.affiliations[source.affiliation] || config.affiliations.unknown;
     item.append(" ", el("span", `affiliation affiliation-${source.affiliation}`, affiliation));
     if (source.published) item.append(" ", el("span", "published", `published ${core.formatDate(source.published)}`));
+    if (source.says) item.append(el("span", "source-says", source.says));
     return item;
+  }
+
+  /* The sources grouped by how they stand to the claim: the claim, who reported it, who
+   * confirmed, disputed or denied it, background. Sources without a stance come last. */
+  function sourceGroups(sources) {
+    const stances = config.stances || {};
+    const groups = [];
+    for (const [code, label] of [...Object.entries(stances), ["", "Sources"]]) {
+      const members = sources.filter((s) => (code ? s.stance === code : !(s.stance in stances)));
+      if (!members.length) continue;
+      const list = el("ol", "sources");
+      members.forEach((s) => list.append(sourceItem(s)));
+      groups.push(el("h4", `source-group stance-${code || "none"}`, label), list);
+    }
+    return groups;
   }
 
   function popupContent(feature) {
@@ -94,9 +110,7 @@
     box.append(el("p", "report-summary", p.summary));
     const sources = p.sources || [];
     box.append(el("h3", null, sources.length === 1 ? "Source (only one)" : `Sources (${sources.length})`));
-    const list = el("ol", "sources");
-    sources.forEach((s) => list.append(sourceItem(s)));
-    box.append(list);
+    box.append(...sourceGroups(sources));
     const caveat = core.sourceCaveat(sources, config.partisanAffiliations, config.caveats);
     if (caveat) box.append(el("p", "caveat", caveat));
     if (p.range_km && window.webmapTools && window.webmapTools.hasRing(p.id)) box.append(ringButton(p));
