@@ -287,10 +287,11 @@
       namesLayer.addTo(map);
       wm.control.addOverlay(namesLayer, "Names of countries, seas and cities");
     });
-    const waters = Promise.all([load("rivers"), load("lakes")])
+    // Rivers and lakes come once the names are drawn: the first view does not wait for them.
+    names.then(() => Promise.all([load("rivers"), load("lakes")]))
       .then(([rivers, lakes]) => drawWater(rivers, lakes))
       .catch(() => {});
-    return Promise.all([names, waters]);
+    return names;
   }
 
   window.webmapLabels = {
