@@ -182,8 +182,7 @@ def test_a_story_step_shows_its_whole_popup_clear_of_the_story_box(sized, live_s
         popup,
     )
     assert inside(box["popup"], box["map"])
-    if size != "phone":  # on a phone the sheet takes the bottom, the story box sits above it
-        assert not overlap(box["popup"], box["story"])
+    assert not overlap(box["popup"], box["story"])
     head = page.locator(f"{popup} .report-kind")
     assert head.is_visible() and page.locator(f"{popup} .report-claimant").is_visible()
     assert errors == []

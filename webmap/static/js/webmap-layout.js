@@ -47,7 +47,8 @@
   const status = document.getElementById("map-status");
   if (status) control(status, "bottomleft", "map-status-control");
   const story = document.getElementById("story-player");
-  if (story) control(story, "bottomleft", "story-control");
+  // On a phone the report sheet takes the bottom of the screen, so the story box goes to the top.
+  const storyControl = story ? control(story, narrow.matches ? "topleft" : "bottomleft", "story-control") : null;
 
   /* ---- small screens: the panel is a drawer ---- */
 
@@ -71,7 +72,12 @@
   function sheetMode() { return Boolean(sheet) && narrow.matches; }
   function applyMode() { root.classList.toggle("sheet-mode", sheetMode()); }
   applyMode();
-  narrow.addEventListener("change", () => { applyMode(); map.closePopup(); map.invalidateSize(); });
+  narrow.addEventListener("change", () => {
+    applyMode();
+    if (storyControl) storyControl.setPosition(narrow.matches ? "topleft" : "bottomleft");
+    map.closePopup();
+    map.invalidateSize();
+  });
 
   map.on("popupopen", (e) => {
     if (!sheetMode()) return;
