@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from webmap.countries import COUNTRY_NAMES
-from webmap.dates import date_span, parse_partial_date, parse_period
+from webmap.dates import edtf_span, parse_edtf, parse_partial_date, parse_period
 from webmap.geojson_io import write_feature_collection
 from webmap.stream_json import iter_collection
 
@@ -39,6 +39,16 @@ AFFILIATIONS = (
     "unknown",
 )
 PRECISIONS = ("site", "city", "region", "country")
+# What a source does with the claim, in the order a report page lists them, with its heading.
+STANCE_HEADINGS = {
+    "claim": "The claim",
+    "relays": "Reported by",
+    "confirms": "Confirmed by",
+    "disputes": "Disputed by",
+    "denies": "Denied by",
+    "context": "Background",
+}
+STANCES = tuple(STANCE_HEADINGS)
 ALLIANCE_CODES = ("NATO", "CSTO", "UNION-STATE")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTISAN_AFFILIATIONS = frozenset({"state_media", "government"})
@@ -92,6 +102,8 @@ class Source:
     language: str = ""
     archive_url: str = ""
     note: str = ""
+    stance: str = ""
+    says: str = ""
 
     def to_dict(self) -> dict[str, str]:
         """Return the source as a dict without empty optional fields."""
@@ -128,7 +140,7 @@ class Report:
     @property
     def span(self) -> tuple[str, str]:
         """Return the first and last ISO day the report's date covers."""
-        return date_span(self.date)
+        return edtf_span(self.date)
 
     def to_feature(self) -> dict[str, Any]:
         """Return the report as a GeoJSON Feature ([lon, lat], id at both levels)."""
@@ -247,10 +259,11 @@ def validate_feature(feature: Any, path: str = "") -> list[Problem]:
     for name, allowed in (("kind", KINDS), ("status", STATUSES), ("precision", PRECISIONS)):
         if _text(props, name) not in allowed:
             err(name, f"{brief(props.get(name))} is not one of: {', '.join(allowed)}")
-    if parse_partial_date(_text(props, "date")) is None:
+    if parse_edtf(_text(props, "date")) is None:
         err(
             "date",
-            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD "
+            "(~ about, ? uncertain, START/END a period)",
         )
     for name in LIST_FIELDS:
         value = props.get(name)
@@ -337,10 +350,13 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
         archive = source.get("archive_url")
         if archive and (not isinstance(archive, str) or not _is_http_url(archive)):
             err(f"{name}.archive_url", f"{brief(archive)} is not an http:// or https:// address")
+        stance = source.get("stance")
+        if stance not in (None, "") and stance not in STANCES:
+            err(f"{name}.stance", f"{brief(stance)} is not one of: {', '.join(STANCES)}")
         published = source.get("published")
         if published and parse_partial_date(str(published)) is None:
             err(f"{name}.published", f"{brief(published)} is not a real date")
-        for key in ("publisher", "title", "language", "archive_url", "note"):
+        for key in ("publisher", "title", "language", "archive_url", "note", "says"):
             value = source.get(key)
             reported = key in ("publisher", "archive_url") and not isinstance(value, str)
             if value and not reported and (why := _bad_text(value)):
@@ -383,7 +399,15 @@ def report_from_feature(feature: dict[str, Any]) -> Report:
     )
 
 
-_OPTIONAL_SOURCE_FIELDS = ("title", "published", "language", "archive_url", "note")
+_OPTIONAL_SOURCE_FIELDS = (
+    "title",
+    "published",
+    "language",
+    "archive_url",
+    "note",
+    "stance",
+    "says",
+)
 
 
 def check_features(features: Iterable[Any], path: str = "", keep: Any = None) -> list[Problem]:
