@@ -15,7 +15,7 @@ from webmap.checks import check_paths, load_land, report_warnings
 from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
 from webmap.importer import apply_import, plan_import
-from webmap.reports import REPORTS_FILE, ReportError, load_reports
+from webmap.reports import REPORTS_FILE, Problem, ReportError, load_reports
 from webmap.site import build_site
 
 
@@ -55,7 +55,8 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only say what would be added and updated.")
 @click.option("--update", is_flag=True, help="Replace reports whose id already exists.")
-def import_command(file: Path, dry_run: bool, update: bool) -> None:
+@click.option("--note", default="", help="Why: kept in the history (required for updates).")
+def import_command(file: Path, dry_run: bool, update: bool, note: str) -> None:
     """Add the reports in a CSV or GeoJSON FILE to the map's reports.
 
     Every row is checked first; if anything is wrong, nothing is written and
@@ -64,6 +65,9 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
     data_dir = Path(current_app.config["DATA_DIR"])
     target = data_dir / REPORTS_FILE
     plan = plan_import(file, target, update=update)
+    if plan.updated and not note.strip() and not dry_run:
+        message = 'an update needs --note "why", which the report\'s history shows to readers'
+        plan.problems.append(Problem(str(file), plan.updated[0], "note", message))
     for problem in plan.problems:
         click.echo(str(problem))
     if plan.errors:
@@ -86,7 +90,7 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
         click.echo(f"Nothing new: {target} was left as it was.")
         return
     try:
-        apply_import(plan)
+        apply_import(plan, note.strip())
     except OSError as exc:
         reason = exc.strerror or str(exc)
         click.echo(f"{target}: -: file: could not be written ({reason}); it was left as it was.")

@@ -17,6 +17,7 @@ from webmap.reports import (
     report_from_feature,
     save_reports,
 )
+from webmap.revisions import save_with_revisions
 from webmap.tabular import CSV_HINT, features_from_csv
 
 SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
@@ -100,8 +101,9 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
     return plan
 
 
-def apply_import(plan: ImportPlan) -> None:
-    """Write the merged reports (atomically); refuse if the plan has errors."""
+def apply_import(plan: ImportPlan, note: str = "") -> None:
+    """Write the merged reports and log the changes (atomically); refuse if the plan has errors."""
     if plan.errors:
         raise ReportError(plan.errors)
-    save_reports(plan.target, plan.merged)
+    features = [r.to_feature() for r in plan.merged]
+    save_with_revisions(plan.target, features, lambda: save_reports(plan.target, plan.merged), note)
