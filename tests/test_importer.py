@@ -14,7 +14,8 @@ HEADER = ",".join(CSV_COLUMNS)
 def row(rid: str, status: str = "reported", url: str = "https://example.org/a") -> str:
     return (
         f"{rid},A title,Someone said so.,statement,{status},Someone,2025-03-01,,Minsk,city,"
-        f"53.9,27.56,BLR;RUS,,,,{url},Example,A page,2025-03-01,en,wire,,"
+        f"53.9,27.56,BLR;RUS,,,,{url},Example,A page,2025-03-01,en,wire,,,relays,"
+        "Reports that someone said so."
     )
 
 

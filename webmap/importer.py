@@ -17,6 +17,8 @@ from webmap.reports import (
     report_from_feature,
     save_reports,
 )
+from webmap.publishers import load_publishers
+from webmap.record_rules import record_problems
 from webmap.revisions import save_with_revisions
 from webmap.tabular import CSV_HINT, features_from_csv
 
@@ -75,6 +77,9 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
             Problem(str(target), "-", "file", "has problems of its own; fix them first")
         )
         return plan
+    if plan.errors:
+        return plan
+    plan.problems += record_problems(features, str(source), load_publishers(target.parent))
     if plan.errors:
         return plan
     by_id = {r.id: r for r in existing}
