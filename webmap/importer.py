@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from webmap.publishers import load_publishers
+from webmap.record_rules import record_problems
 from webmap.reports import (
     Problem,
     Report,
@@ -17,8 +19,6 @@ from webmap.reports import (
     report_from_feature,
     save_reports,
 )
-from webmap.publishers import load_publishers
-from webmap.record_rules import record_problems
 from webmap.revisions import save_with_revisions
 from webmap.tabular import CSV_HINT, features_from_csv
 
