@@ -182,3 +182,19 @@ def test_the_shipped_log_adds_every_shipped_report_once():
     adds = [r.id for r in log if r.action == "add"]
     assert sorted(adds) == sorted(f["id"] for f in shipped)
     assert all(r.note.startswith("Seeded from git history") for r in log if r.action == "add")
+
+
+def test_check_warns_when_a_report_changed_outside_import(runner, updated):
+    path = updated / "reports.geojson"
+    data = json.loads(path.read_text("utf-8"))
+    edited = next(f for f in data["features"] if f["id"] == "new-one")
+    edited["properties"]["title"] = "Edited by hand"
+    path.write_text(json.dumps(data), "utf-8")
+    result = runner.invoke(cli, ["check"])
+    assert f"{path}: new-one: history: warning: the stored report is not what" in result.output
+
+
+def test_the_shipped_log_matches_the_shipped_reports():
+    from webmap.revisions import log_problems
+
+    assert log_problems(SHIPPED) == []

@@ -21,6 +21,7 @@ from webmap.reports import (
     read_json,
     read_text,
 )
+from webmap.revisions import log_problems
 from webmap.stories import load_stories
 from webmap.tabular import CSV_HINT, features_from_csv
 
@@ -128,6 +129,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
                 path / REPORTS_FILE, own_land, own_table if own_table is not None else table
             )
             problems += check_stories(path)
+            problems += log_problems(path)
             try:
                 load_atlas(path)
             except AtlasError as exc:

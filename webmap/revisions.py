@@ -14,11 +14,13 @@ from typing import Any
 from webmap.dates import parse_partial_date
 from webmap.geojson_io import atomic_write_bytes
 from webmap.reports import (
+    REPORTS_FILE,
     Problem,
     Report,
     ReportError,
     read_text,
     report_from_feature,
+    report_label,
     validate_feature,
 )
 
@@ -201,3 +203,32 @@ def reports_as_of(revisions: Iterable[Revision], day: str) -> list[Report]:
         for _, feature in sorted(record.items())
         if not [p for p in validate_feature(feature) if p.severity == "error"]
     ]
+
+
+def log_problems(data_dir: Path) -> list[Problem]:
+    """Return the log's problems: unreadable lines (errors), reports it has not seen (warnings)."""
+    log, reports = Path(data_dir) / REVISIONS_FILE, Path(data_dir) / REPORTS_FILE
+    if not log.exists() or not reports.exists():
+        return []
+    try:
+        record = record_as_of(read_revisions(log), "9999-12-31")
+        current = _features_by_id(reports)
+    except ReportError as exc:
+        return exc.problems
+    except (ValueError, AttributeError):
+        return []  # the reports file's own problems are reported already
+    problems = []
+    for rid in sorted(set(record) | set(current)):
+        if record.get(rid) != current.get(rid):
+            if rid not in record:
+                state = f"has no entry in {REVISIONS_FILE}"
+            elif rid in current:
+                state = f"is not what {REVISIONS_FILE} last recorded"
+            else:
+                state = f"was removed without an entry in {REVISIONS_FILE}"
+            message = (
+                f"the stored report {state}: it was changed outside `webmap import`, so its "
+                'history misses a change; record it with `webmap import --update --note "why"`'
+            )
+            problems.append(Problem(str(reports), report_label(rid), "history", message, "warning"))
+    return problems
