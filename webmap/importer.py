@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,10 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
         return plan
     if plan.errors:
         return plan
-    plan.problems += record_problems(features, str(source), load_publishers(target.parent))
+    # Files written before stances still import: the record's rules (which `webmap check`
+    # enforces) are said here as warnings; the publisher table's warnings are check's to give.
+    found = record_problems(features, str(source), load_publishers(target.parent))
+    plan.problems += [replace(p, severity="warning") for p in found if p.severity == "error"]
     if plan.errors:
         return plan
     by_id = {r.id: r for r in existing}
