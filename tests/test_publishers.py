@@ -113,3 +113,17 @@ def test_a_broken_publishers_table_is_named(runner, data_dir):
     assert f"{data_dir / PUBLISHERS_FILE}: -: publishers[1].affiliation: 'spy' is not one of" in (
         result.output
     )
+
+
+def test_a_source_without_an_affiliation_takes_its_publishers(client, data_dir):
+    path = _set_source(data_dir)
+    data = json.loads(path.read_text("utf-8"))
+    report = next(f for f in data["features"] if f["properties"]["status"] == "announced")
+    del report["properties"]["sources"][0]["affiliation"]  # rferl.org: a public broadcaster
+    path.write_text(json.dumps(data), "utf-8")
+    from webmap import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": ""})
+    feature = app.test_client().get(f"/api/reports/{report['id']}").get_json()
+    assert feature["properties"]["sources"][0]["affiliation"] == "public_broadcaster"
+    assert app.test_cli_runner().invoke(cli, ["check"]).exit_code == 0

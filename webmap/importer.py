@@ -14,6 +14,7 @@ from webmap.reports import (
     ReportError,
     check_collection,
     load_reports,
+    publisher_affiliations,
     read_json,
     read_text,
     report_from_feature,
@@ -86,8 +87,9 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
     if plan.errors:
         return plan
     by_id = {r.id: r for r in existing}
+    affiliation_of = publisher_affiliations(target)
     for feature in features:
-        report = report_from_feature(feature)
+        report = report_from_feature(feature, affiliation_of)
         if report.id not in by_id:
             plan.added.append(report.id)
         elif by_id[report.id] == report:

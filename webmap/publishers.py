@@ -155,7 +155,7 @@ def source_publisher_problems(
         )
         problems.append(Problem(path, rid, f"{name}.url", message, "warning"))
     else:
-        affiliation = source.get("affiliation", "unknown")
+        affiliation = source.get("affiliation") or row.affiliation  # absent: the table's
         if affiliation != row.affiliation:
             message = (
                 f"{affiliation!r} disagrees with {row.name} ({row.domain}) in {PUBLISHERS_FILE}, "

@@ -7,7 +7,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -364,15 +364,25 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
     return []
 
 
-def report_from_feature(feature: dict[str, Any]) -> Report:
-    """Build a Report from a Feature that validate_feature accepted."""
+AffiliationOf = Callable[[str], str | None]  # a source URL's publisher's affiliation, if known
+
+
+def report_from_feature(
+    feature: dict[str, Any], affiliation_of: AffiliationOf | None = None
+) -> Report:
+    """Build a Report from a Feature that validate_feature accepted.
+
+    A source without an affiliation takes its publisher's, from affiliation_of, if given.
+    """
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"]
     sources = tuple(
         Source(
             url=s["url"].strip(),
             publisher=s["publisher"].strip(),
-            affiliation=s.get("affiliation", "unknown"),
+            affiliation=s.get("affiliation")
+            or (affiliation_of(s["url"].strip()) if affiliation_of else None)
+            or "unknown",
             **{k: str(s.get(k) or "").strip() for k in _OPTIONAL_SOURCE_FIELDS},
         )
         for s in props["sources"]
@@ -410,7 +420,12 @@ _OPTIONAL_SOURCE_FIELDS = (
 )
 
 
-def check_features(features: Iterable[Any], path: str = "", keep: Any = None) -> list[Problem]:
+def check_features(
+    features: Iterable[Any],
+    path: str = "",
+    keep: Any = None,
+    affiliation_of: AffiliationOf | None = None,
+) -> list[Problem]:
     """Return every problem of the features, cross-report ones included.
 
     With keep, each valid feature is also turned into a Report and appended to it, so a caller
@@ -434,7 +449,7 @@ def check_features(features: Iterable[Any], path: str = "", keep: Any = None) ->
         if isinstance(props, dict):
             related.append((rid, _list(props, "related")))
         if keep is not None and not any(p.severity == "error" for p in found):
-            keep.append(report_from_feature(feature))
+            keep.append(report_from_feature(feature, affiliation_of))
     for rid, others in related:
         problems += [
             Problem(path, report_label(rid), "related", f"no report has id {brief(other)}")
@@ -567,7 +582,7 @@ def read_reports_into(path: Path, sink: Any) -> None:
         except (RecursionError, ValueError) as exc:  # ValueError: an integer of > 4300 digits
             raise _unparsable(path, exc) from None
 
-    problems = check_features(features(), str(path), keep=sink)
+    problems = check_features(features(), str(path), sink, publisher_affiliations(path))
     if members.get("type") != "FeatureCollection":
         problems.insert(0, Problem(str(path), "-", "type", NOT_A_COLLECTION))
     elif "features:start" not in members:
@@ -575,6 +590,16 @@ def read_reports_into(path: Path, sink: Any) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ReportError(errors)
+
+
+def publisher_affiliations(path: Path) -> AffiliationOf | None:
+    """Return the affiliation lookup of the publishers table beside a reports file, if any."""
+    from webmap.publishers import load_publishers  # the table module builds on this one
+
+    table = load_publishers(Path(path).parent)
+    if table is None:
+        return None
+    return lambda url: row.affiliation if (row := table.lookup(url)) else None
 
 
 def save_reports(path: Path, reports: Iterable[Report]) -> None:
