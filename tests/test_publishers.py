@@ -127,3 +127,14 @@ def test_a_source_without_an_affiliation_takes_its_publishers(client, data_dir):
     feature = app.test_client().get(f"/api/reports/{report['id']}").get_json()
     assert feature["properties"]["sources"][0]["affiliation"] == "public_broadcaster"
     assert app.test_cli_runner().invoke(cli, ["check"]).exit_code == 0
+
+
+def test_every_shipped_source_has_its_publishers_affiliation(table):
+    features = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
+    disagree = [
+        (f["id"], s["publisher"], s.get("affiliation"), table.lookup(s["url"]).affiliation)
+        for f in features
+        for s in f["properties"]["sources"]
+        if s.get("affiliation") not in (None, table.lookup(s["url"]).affiliation)
+    ]
+    assert disagree == []

@@ -101,3 +101,21 @@ def test_the_schema_knows_stances_and_uncertain_dates():
         "context",
     ]
     assert {"stance", "says"} <= set(source["required"])
+
+
+SHIPPED = Path(__file__).parent.parent / "geodata"
+
+
+def test_every_shipped_source_says_what_it_says_and_bears_out_its_status():
+    from webmap.publishers import load_publishers
+    from webmap.record_rules import stance_problems, status_problems
+
+    table = load_publishers(SHIPPED)
+    features = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
+    problems = [
+        str(p)
+        for f in features
+        for p in stance_problems(f["properties"], "reports.geojson")
+        + status_problems(f["properties"], "reports.geojson", table)
+    ]
+    assert problems == []
