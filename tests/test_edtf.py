@@ -136,3 +136,24 @@ def test_filters_match_by_overlap(when, since, until, shown):
     report = report_from_feature(_feature("a", when))
     args = {k: [v] for k, v in (("from", since), ("to", until)) if v}
     assert (filter_reports([report], parse_criteria(args)) == [report]) is shown
+
+
+def test_the_api_and_the_pages_use_the_span_and_the_words(client, data_dir):
+    path = data_dir / "reports.geojson"
+    data = json.loads(path.read_text("utf-8"))
+    zapad = next(f for f in data["features"] if f["id"] == "zapad-2021-exercise")
+    zapad["properties"]["date"] = "2021-07/2021-12"
+    path.write_text(json.dumps(data), "utf-8")
+    from webmap import create_app
+
+    fresh = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": ""})
+    web = fresh.test_client()
+
+    def ids(query: str) -> set[str]:
+        return {f["id"] for f in web.get(f"/api/reports?{query}").get_json()["features"]}
+
+    assert "zapad-2021-exercise" in ids("from=2021-10&to=2021-10")
+    assert "zapad-2021-exercise" not in ids("from=2022-01")
+    page = web.get("/reports/zapad-2021-exercise").get_data(as_text=True)
+    assert "July–December 2021" in page
+    assert "July–December 2021" in web.get("/reports").get_data(as_text=True)

@@ -198,3 +198,14 @@ def test_the_shipped_log_matches_the_shipped_reports():
     from webmap.revisions import log_problems
 
     assert log_problems(SHIPPED) == []
+
+
+def test_the_feed_stays_valid_xml_whatever_the_text():
+    from webmap.atom import atom_feed
+
+    hostile = "<script>alert(1)</script> & \x01\x0b\ufffe ]]> \"'"
+    feature = {"type": "Feature", "id": "a", "properties": {"title": hostile}}
+    log = [Revision("2025-01-01T00:00:00Z", "add", "a", None, feature, hostile)]
+    body = atom_feed(log, "http://h/changes.atom", "http://h/changes", lambda r: f"http://h/{r}")
+    entry = ET.fromstring(body).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title").startswith("Added: <script>alert(1)</script> & ")

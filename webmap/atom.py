@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from xml.etree import ElementTree as ET
 
 from webmap.revisions import Revision, changed_fields
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 ACTION_WORDS = {"add": "Added", "update": "Updated", "remove": "Removed"}
 
 
@@ -42,7 +44,7 @@ def atom_feed(
     def sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
         if text:
-            element.text = text
+            element.text = XML_INVALID.sub("\ufffd", text)  # XML 1.0 cannot hold these
         return element
 
     newest = sorted(revisions, key=lambda r: r.time, reverse=True)
