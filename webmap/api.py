@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from webmap.exports import MEDIA_TYPES, export_bytes
 from webmap.filters import FilterError, filter_reports, parse_criteria
 from webmap.geojson_io import dumps_feature_collection
-from webmap.revisions import REVISIONS_FILE, cached_revisions, parse_as_of, reports_as_of
+from webmap.revisions import REVISIONS_FILE, cached_reports_as_of, parse_as_of
 from webmap.schema import report_schema
 from webmap.web import current_store, loaded_store
 
@@ -39,8 +39,8 @@ def reports() -> Response:
             day = parse_as_of(request.args["as_of"].strip())
         except ValueError as exc:
             return _json({"error": str(exc)}, status=400)
-        log = cached_revisions(store.data_dir / REVISIONS_FILE)
-        found = filter_reports(reports_as_of(log, day), criteria)
+        then = cached_reports_as_of(store.data_dir / REVISIONS_FILE, day)
+        found = filter_reports(then, criteria)
         body = dumps_feature_collection([r.to_feature() for r in found], indent=None)
         return Response(body, mimetype=GEOJSON)
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without

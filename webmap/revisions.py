@@ -232,3 +232,18 @@ def log_problems(data_dir: Path) -> list[Problem]:
             )
             problems.append(Problem(str(reports), report_label(rid), "history", message, "warning"))
     return problems
+
+
+@lru_cache(maxsize=32)
+def _reports_as_of(path: str, mtime_ns: int, size: int, day: str) -> tuple[Report, ...]:
+    """Return the reports as of day from a log file as it was at mtime_ns and size."""
+    return tuple(reports_as_of(_cached(path, mtime_ns, size), day))
+
+
+def cached_reports_as_of(path: Path, day: str) -> list[Report]:
+    """Return the reports as they stood at the end of day, rebuilt once per log version."""
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        return []
+    return list(_reports_as_of(str(path), stat.st_mtime_ns, stat.st_size, day))
