@@ -77,7 +77,8 @@ def generated_reports(count: int, seed: int = 7) -> list[dict]:
             for n in range(rng.randint(1, 3))
         ]
         status = rng.choice(STATUSES)
-        if status == "confirmed" and len(sources) == 1:  # two publishers, one confirming
+        publishers = {s["publisher"] for s in sources}
+        if status == "confirmed" and len(publishers) == 1:  # two publishers, one confirming
             sources.append({**sources[0], "url": f"{sources[0]['url']}b", "publisher": "Other"})
         first = {"confirmed": "confirms", "disputed": "disputes", "denied": "denies"}
         for n, source in enumerate(sources):
