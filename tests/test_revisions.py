@@ -10,7 +10,8 @@ import pytest
 
 from webmap import revisions as revisions_module
 from webmap.cli import cli
-from webmap.revisions import REVISIONS_FILE, Revision, read_revisions, record_as_of
+from webmap.history import record_as_of
+from webmap.revisions import REVISIONS_FILE, Revision, read_revisions
 from webmap.tabular import CSV_COLUMNS
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
@@ -195,7 +196,7 @@ def test_check_warns_when_a_report_changed_outside_import(runner, updated):
 
 
 def test_the_shipped_log_matches_the_shipped_reports():
-    from webmap.revisions import log_problems
+    from webmap.history import log_problems
 
     assert log_problems(SHIPPED) == []
 

@@ -11,7 +11,8 @@ from flask import Blueprint, Flask, Response, current_app, request
 from webmap.exports import MEDIA_TYPES, export_bytes
 from webmap.filters import FilterError, filter_reports, parse_criteria
 from webmap.geojson_io import dumps_feature_collection
-from webmap.revisions import REVISIONS_FILE, cached_reports_as_of, parse_as_of
+from webmap.history import cached_reports_as_of, parse_as_of
+from webmap.revisions import REVISIONS_FILE
 from webmap.schema import report_schema
 from webmap.web import current_store, loaded_store
 

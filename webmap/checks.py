@@ -11,6 +11,7 @@ import geopandas as gpd
 import shapely
 
 from webmap.atlas import LAYER_FILES, AtlasError, load_atlas
+from webmap.history import log_problems
 from webmap.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
 from webmap.record_rules import record_problems
 from webmap.reports import (
@@ -21,7 +22,6 @@ from webmap.reports import (
     read_json,
     read_text,
 )
-from webmap.revisions import log_problems
 from webmap.stories import load_stories
 from webmap.tabular import CSV_HINT, features_from_csv
 

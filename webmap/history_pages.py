@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, render_template, url_for
 
 from webmap.atom import ACTION_WORDS, atom_feed
-from webmap.revisions import REVISIONS_FILE, Revision, cached_revisions, changed_fields
+from webmap.history import cached_revisions
+from webmap.revisions import REVISIONS_FILE, Revision, changed_fields
 from webmap.web import current_store
 
 bp = Blueprint("history", __name__)
