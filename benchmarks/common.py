@@ -76,6 +76,14 @@ def generated_reports(count: int, seed: int = 7) -> list[dict]:
             }
             for n in range(rng.randint(1, 3))
         ]
+        status = rng.choice(STATUSES)
+        publishers = {s["publisher"] for s in sources}
+        if status == "confirmed" and len(publishers) == 1:  # two publishers, one confirming
+            sources.append({**sources[0], "url": f"{sources[0]['url']}b", "publisher": "Other"})
+        first = {"confirmed": "confirms", "disputed": "disputes", "denied": "denies"}
+        for n, source in enumerate(sources):
+            source["stance"] = first.get(status, "claim") if n == 0 else "relays"
+            source["says"] = f"Generated statement {i}-{n}."
         features.append(
             {
                 "type": "Feature",
@@ -87,7 +95,7 @@ def generated_reports(count: int, seed: int = 7) -> list[dict]:
                     "summary": "An official said that units would move; another side said "
                     f"they would not. Number {i} of a generated set for benchmarks.",
                     "kind": rng.choice(KINDS),
-                    "status": rng.choice(STATUSES),
+                    "status": status,
                     "claimed_by": f"Spokesperson {rng.randint(1, 40)}",
                     "date": date,
                     "expected": "",

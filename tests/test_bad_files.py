@@ -49,6 +49,8 @@ GOOD_ROW = {
     "source_published": "2025-03-01",
     "source_language": "en",
     "source_affiliation": "wire",
+    "source_stance": "relays",
+    "source_says": "Reports that someone said so.",
 }
 
 

@@ -70,3 +70,19 @@ def test_downloads(client, fmt, mimetype, start):
 
 def test_unknown_download_is_404(client):
     assert client.get("/export/reports.xlsx").status_code == 404
+
+
+def test_exports_say_who_says_what(tmp_path):
+    kml = tmp_path / "r.kml"
+    kml.write_bytes(export_bytes(REPORTS, "kml"))
+    frame = pyogrio.read_dataframe(kml)
+    mig = frame[frame["report_id"] == "mig31-estonia-airspace-vaindloo-2025"].iloc[0]
+    assert "Denied by: Reports Russia&#39;s defence ministry saying" in mig["description"]
+    gpkg = tmp_path / "r.gpkg"
+    gpkg.write_bytes(export_bytes(REPORTS, "gpkg"))
+    sources = pyogrio.read_dataframe(gpkg, layer="sources", read_geometry=False)
+    denies = sources[sources["stance"] == "denies"]
+    assert list(denies["report_id"]) == ["mig31-estonia-airspace-vaindloo-2025"]
+    assert denies["says"].iloc[0].startswith("Reports Russia's defence ministry")
+    geojson = export_bytes(REPORTS, "geojson").decode()
+    assert '"stance":"denies"' in geojson.replace(" ", "")

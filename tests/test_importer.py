@@ -14,7 +14,8 @@ HEADER = ",".join(CSV_COLUMNS)
 def row(rid: str, status: str = "reported", url: str = "https://example.org/a") -> str:
     return (
         f"{rid},A title,Someone said so.,statement,{status},Someone,2025-03-01,,Minsk,city,"
-        f"53.9,27.56,BLR;RUS,,,,{url},Example,A page,2025-03-01,en,wire,,"
+        f"53.9,27.56,BLR;RUS,,,,{url},Example,A page,2025-03-01,en,wire,,,relays,"
+        "Reports that someone said so."
     )
 
 
@@ -81,7 +82,7 @@ def test_existing_id_changes_only_with_update(runner, stored, tmp_path):
     assert refused.exit_code == 1
     assert "already exists with different content; use --update to replace it" in refused.output
     assert path.read_bytes() == before
-    accepted = runner.invoke(cli, ["import", "--update", str(source)])
+    accepted = runner.invoke(cli, ["import", "--update", "--note", "Title edited", str(source)])
     assert accepted.exit_code == 0, accepted.output
     assert "Updated 1 report(s): zapad-2021-exercise" in accepted.output
     assert "Unchanged: 4" in accepted.output
@@ -151,3 +152,25 @@ def test_an_import_leaves_the_checked_reports_cached_for_the_next_start(
     started = store.load_store(data_dir, cache_dir=cache)
     assert not started.error and "first-new" in started.by_id
     assert list(started.reports) == load_reports(data_dir / "reports.geojson")
+
+
+def test_a_file_from_before_stances_still_imports_and_says_what_is_missing(
+    runner, stored, tmp_path
+):
+    path, _ = stored
+    old_columns = [c for c in CSV_COLUMNS if c not in ("source_stance", "source_says")]
+    cells = row("from-last-year").split(",")[: len(old_columns)]
+    source = tmp_path / "old.csv"
+    source.write_text(",".join(old_columns) + "\n" + ",".join(cells) + "\n", "utf-8")
+    result = runner.invoke(cli, ["import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert f"{source}: from-last-year: sources[1].stance: warning: is missing" in result.output
+    assert "from-last-year" in [r.id for r in load_reports(path)]
+
+
+def test_csv_carries_stance_and_says_both_ways(runner, stored, tmp_path):
+    exported = tmp_path / "all.csv"
+    assert runner.invoke(cli, ["export", "--format", "csv", "-o", str(exported)]).exit_code == 0
+    header = exported.read_text("utf-8-sig").splitlines()[0].split(",")
+    assert header[-2:] == ["source_stance", "source_says"]
+    assert "denies,Reports Russia's defence ministry saying" in exported.read_text("utf-8-sig")

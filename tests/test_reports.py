@@ -35,7 +35,13 @@ def good_feature() -> dict:
             "precision": "city",
             "actors": ["BLR", "NATO"],
             "sources": [
-                {"url": "https://example.org/a", "publisher": "Example", "affiliation": "wire"}
+                {
+                    "url": "https://example.org/a",
+                    "publisher": "Example",
+                    "affiliation": "wire",
+                    "stance": "relays",
+                    "says": "Reports that someone said something.",
+                }
             ],
             "related": [],
         },
@@ -102,7 +108,7 @@ def test_good_feature_has_no_problems():
             "properties.date",
             "2023-02-29",
             "f.geojson: sample-report: date: '2023-02-29' is not a real date written YYYY, "
-            "YYYY-MM or YYYY-MM-DD",
+            "YYYY-MM or YYYY-MM-DD (~ about, ? uncertain, START/END a period)",
         ),
         (
             "properties.kind",

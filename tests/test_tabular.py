@@ -78,7 +78,7 @@ def test_header_only_file_has_no_reports():
             [GOOD_ROW.replace("2025-03-01,,Minsk", "2025-02-30,,Minsk")],
             [
                 "x.csv: new-report: date: '2025-02-30' is not a real date written YYYY, YYYY-MM "
-                "or YYYY-MM-DD (line 2)"
+                "or YYYY-MM-DD (~ about, ? uncertain, START/END a period) (line 2)"
             ],
         ),
         (

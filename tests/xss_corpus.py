@@ -181,6 +181,10 @@ COUNT = len(PAYLOADS)
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# The first source's stance, so that each status is borne out (see record_rules.py).
+FIRST_STANCE = {"confirmed": "confirms", "disputed": "disputes", "denied": "denies"}
+
+
 def report_id(i: int) -> str:
     """Return the id of the i-th hostile report."""
     return f"xss-{i % COUNT:03d}"
@@ -230,12 +234,16 @@ def _feature(i: int, text) -> dict:
             "note": words["sources[0].note"],
             "published": day,
             "affiliation": AFFILIATIONS[i % len(AFFILIATIONS)],
+            "stance": FIRST_STANCE.get(STATUSES[i % len(STATUSES)], "claim"),
+            "says": words["sources[0].note"],
         },
         {
             "url": f"https://example.org/report/{i}",
             "publisher": words["sources[1].publisher"],
             "title": words["sources[1].title"],
             "affiliation": AFFILIATIONS[(i + 3) % len(AFFILIATIONS)],
+            "stance": "relays",
+            "says": words["sources[1].title"],
         },
     ]
     props = {

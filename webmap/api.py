@@ -9,7 +9,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from webmap.exports import MEDIA_TYPES, export_bytes
-from webmap.filters import FilterError, parse_criteria
+from webmap.filters import FilterError, filter_reports, parse_criteria
+from webmap.geojson_io import dumps_feature_collection
+from webmap.history import cached_reports_as_of, parse_as_of
+from webmap.revisions import REVISIONS_FILE
 from webmap.schema import report_schema
 from webmap.web import current_store, loaded_store
 
@@ -32,6 +35,15 @@ def reports() -> Response:
     except FilterError as exc:
         return _json({"error": str(exc)}, status=400)
     store = current_store()
+    if request.args.get("as_of"):
+        try:
+            day = parse_as_of(request.args["as_of"].strip())
+        except ValueError as exc:
+            return _json({"error": str(exc)}, status=400)
+        then = cached_reports_as_of(store.data_dir / REVISIONS_FILE, day)
+        found = filter_reports(then, criteria)
+        body = dumps_feature_collection([r.to_feature() for r in found], indent=None)
+        return Response(body, mimetype=GEOJSON)
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice.
     response = Response(store.index.feature_chunks(store.index.query(criteria)), mimetype=GEOJSON)

@@ -11,6 +11,9 @@ import geopandas as gpd
 import shapely
 
 from webmap.atlas import LAYER_FILES, AtlasError, load_atlas
+from webmap.history import log_problems
+from webmap.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
+from webmap.record_rules import record_problems
 from webmap.reports import (
     REPORTS_FILE,
     Problem,
@@ -74,10 +77,13 @@ def report_warnings(features: list[Any], path: str, land: shapely.Geometry | Non
 Land = shapely.Geometry | None
 
 
-def check_reports_file(path: Path, land: Land | Callable[[], Land]) -> list[Problem]:
+def check_reports_file(
+    path: Path, land: Land | Callable[[], Land], publishers: PublisherTable | None = None
+) -> list[Problem]:
     """Return every error of a reports file (GeoJSON or CSV) and, when it has none, its warnings.
 
     land may be a function returning it, so that a file with errors never loads the geodata.
+    The record's rules (stances, statuses, publishers) apply once every report is valid.
     """
     try:
         if path.suffix.lower() == ".csv":
@@ -90,7 +96,8 @@ def check_reports_file(path: Path, land: Land | Callable[[], Land]) -> list[Prob
         return exc.problems
     if problems:
         return problems
-    return report_warnings(features, str(path), land() if callable(land) else land)
+    problems = record_problems(features, str(path), publishers)
+    return problems + report_warnings(features, str(path), land() if callable(land) else land)
 
 
 def check_stories(data_dir: Path) -> list[Problem]:
@@ -107,6 +114,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
     """Return every problem in the given reports files or data folders."""
     problems: list[Problem] = []
     land = functools.cache(lambda: load_land(data_dir))
+    table, table_problems = read_publishers(data_dir / PUBLISHERS_FILE)
     for path in paths:
         if path.is_dir():
 
@@ -114,12 +122,18 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
                 found = load_land(folder)
                 return land() if found is None else found
 
-            problems += check_reports_file(path / REPORTS_FILE, own_land)
+            own_table, own_problems = read_publishers(path / PUBLISHERS_FILE)
+            if (path / PUBLISHERS_FILE).exists():
+                problems += own_problems
+            problems += check_reports_file(
+                path / REPORTS_FILE, own_land, own_table if own_table is not None else table
+            )
             problems += check_stories(path)
+            problems += log_problems(path)
             try:
                 load_atlas(path)
             except AtlasError as exc:
                 problems.append(Problem(str(path), "-", "geodata", str(exc)))
         else:
-            problems += check_reports_file(path, land)
+            problems += table_problems + check_reports_file(path, land, table)
     return problems

@@ -15,7 +15,9 @@ from webmap.checks import check_paths, load_land, report_warnings
 from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
 from webmap.importer import apply_import, plan_import
-from webmap.reports import REPORTS_FILE, ReportError, load_reports
+from webmap.linkcheck import CACHE_FILE as LINKS_CACHE
+from webmap.linkcheck import TIMEOUT, link_problems
+from webmap.reports import REPORTS_FILE, Problem, ReportError, load_reports
 from webmap.site import build_site
 
 
@@ -34,14 +36,29 @@ def cli() -> None:
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check_command(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--links", is_flag=True, help="Also ask every source address if it still answers (online)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for each address, with --links.",
+)
+def check_command(paths: tuple[Path, ...], links: bool, timeout: float) -> None:
     """Check data files for mistakes (default: the whole data folder).
 
     Prints one line per problem as FILE: REPORT-ID: FIELD: message and exits
-    with status 1 if anything must be fixed; warnings alone exit 0.
+    with status 1 if anything must be fixed; warnings alone exit 0. With --links,
+    dead source addresses are problems too (answers are cached for a week).
     """
     targets = list(paths) or [Path(current_app.config["DATA_DIR"])]
     problems = check_paths(targets, Path(current_app.config["DATA_DIR"]))
+    if links:
+        cache_dir = current_app.config.get("INDEX_CACHE_DIR")
+        cache = Path(cache_dir) / LINKS_CACHE if cache_dir else None
+        problems += link_problems(targets, cache, timeout)
     for problem in problems:
         click.echo(str(problem))
     errors = [p for p in problems if p.severity == "error"]
@@ -55,7 +72,8 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only say what would be added and updated.")
 @click.option("--update", is_flag=True, help="Replace reports whose id already exists.")
-def import_command(file: Path, dry_run: bool, update: bool) -> None:
+@click.option("--note", default="", help="Why: kept in the history (required for updates).")
+def import_command(file: Path, dry_run: bool, update: bool, note: str) -> None:
     """Add the reports in a CSV or GeoJSON FILE to the map's reports.
 
     Every row is checked first; if anything is wrong, nothing is written and
@@ -64,6 +82,9 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
     data_dir = Path(current_app.config["DATA_DIR"])
     target = data_dir / REPORTS_FILE
     plan = plan_import(file, target, update=update)
+    if plan.updated and not note.strip() and not dry_run:
+        message = 'an update needs --note "why", which the report\'s history shows to readers'
+        plan.problems.append(Problem(str(file), plan.updated[0], "note", message))
     for problem in plan.problems:
         click.echo(str(problem))
     if plan.errors:
@@ -86,7 +107,7 @@ def import_command(file: Path, dry_run: bool, update: bool) -> None:
         click.echo(f"Nothing new: {target} was left as it was.")
         return
     try:
-        apply_import(plan)
+        apply_import(plan, note.strip())
     except OSError as exc:
         reason = exc.strerror or str(exc)
         click.echo(f"{target}: -: file: could not be written ({reason}); it was left as it was.")

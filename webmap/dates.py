@@ -76,3 +76,64 @@ def parse_period(text: str) -> tuple[str, str] | None:
         return None
     start, end = date_span(parts[0])[0], date_span(parts[-1])[1]
     return (start, end) if start <= end else None
+
+
+# EDTF level 1 (ISO 8601-2): a partial date with ~ (about), ? (uncertain) or % (both), or an
+# interval START/END of two such dates. ASCII digits only.
+_EDTF_PART = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)([~?%]?)$")
+
+
+def parse_edtf_part(text: str) -> tuple[str, bool, bool] | None:
+    """Return (partial date, about, uncertain) of one EDTF date, or None if malformed."""
+    match = _EDTF_PART.match(text or "")
+    if not match or parse_partial_date(match.group(1)) is None:
+        return None
+    mark = match.group(2)
+    return match.group(1), mark in "~%" and bool(mark), mark in "?%" and bool(mark)
+
+
+def parse_edtf(text: str) -> list[tuple[str, bool, bool]] | None:
+    """Return the one or two parts of an EDTF date or interval, or None if it is not one."""
+    pieces = (text or "").split("/")
+    if len(pieces) > 2:
+        return None
+    parts = [parse_edtf_part(p) for p in pieces]
+    if any(p is None for p in parts):
+        return None
+    if len(parts) == 2 and date_span(parts[0][0])[0] > date_span(parts[1][0])[1]:
+        return None  # an interval that ends before it starts
+    return parts
+
+
+def edtf_span(text: str) -> tuple[str, str]:
+    """Return the first and last ISO day an EDTF date or interval covers."""
+    parts = parse_edtf(text)
+    if parts is None:
+        raise ValueError(f"not a date: {text!r}")
+    return date_span(parts[0][0])[0], date_span(parts[-1][0])[1]
+
+
+def _written_part(part: tuple[str, bool, bool], bare: str = "") -> str:
+    """Write one EDTF part in words, optionally with its year left out."""
+    text, about, uncertain = part
+    words = bare or written_date(text)
+    return ("about " if about else "") + words + (" (uncertain)" if uncertain else "")
+
+
+def written_edtf(text: str) -> str:
+    """Write an EDTF date in words: 'about December 2025', 'July–December 2025'."""
+    parts = parse_edtf(text)
+    if parts is None:
+        return text
+    if len(parts) == 1:
+        return _written_part(parts[0])
+    (a, a_about, a_unsure), (b, b_about, b_unsure) = parts
+    pa, pb = parse_partial_date(a), parse_partial_date(b)
+    plain = not (a_about or a_unsure)
+    if plain and not pa[1] and not pb[1]:
+        return f"{a}–{_written_part(parts[1])}"
+    if plain and pa[0] == pb[0] and pa[1] and pb[1] and not pa[2] and not pb[2]:
+        return f"{MONTH_NAMES[pa[1] - 1]}–{_written_part(parts[1])}"
+    if plain and pa[:2] == pb[:2] and pa[2] and pb[2]:
+        return f"{pa[2]}–{_written_part(parts[1])}"
+    return f"{_written_part(parts[0])} – {_written_part(parts[1])}"

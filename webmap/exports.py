@@ -13,8 +13,9 @@ import pyogrio
 from markupsafe import Markup, escape
 from shapely.geometry import Point
 
+from webmap.dates import written_edtf
 from webmap.geojson_io import dumps_feature_collection
-from webmap.reports import Report
+from webmap.reports import STANCE_HEADINGS, Report
 from webmap.styles import AFFILIATION_LABELS, KIND_STYLES, STATUS_STYLES
 from webmap.tabular import flat_fields, reports_to_csv
 
@@ -36,12 +37,15 @@ def _description(report: Report) -> str:
             link = Markup('<a href="{}">{}</a>').format(s.url, name)
         else:
             link = escape(name)
-        items.append(Markup("<li>{} ({})</li>").format(link, AFFILIATION_LABELS[s.affiliation]))
+        says = Markup(" — {}: {}").format(STANCE_HEADINGS[s.stance], s.says) if s.stance else ""
+        items.append(
+            Markup("<li>{} ({}){}</li>").format(link, AFFILIATION_LABELS[s.affiliation], says)
+        )
     return str(
         Markup("<p>{} · {} · {}</p><p>Claimed by: {}</p><p>{}</p><ol>{}</ol>").format(
             KIND_STYLES[report.kind]["label"],
             STATUS_STYLES[report.status]["label"],
-            report.date,
+            written_edtf(report.date),
             report.claimed_by or "no single claimant",
             report.summary,
             Markup("").join(items),

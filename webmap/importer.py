@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from webmap.publishers import load_publishers
+from webmap.record_rules import record_problems
 from webmap.reports import (
     Problem,
     Report,
     ReportError,
     check_collection,
     load_reports,
+    publisher_affiliations,
     read_json,
     read_text,
     report_from_feature,
     save_reports,
 )
+from webmap.revisions import save_with_revisions
 from webmap.tabular import CSV_HINT, features_from_csv
 
 SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
@@ -76,9 +80,16 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
         return plan
     if plan.errors:
         return plan
+    # Files written before stances still import: the record's rules (which `webmap check`
+    # enforces) are said here as warnings; the publisher table's warnings are check's to give.
+    found = record_problems(features, str(source), load_publishers(target.parent))
+    plan.problems += [replace(p, severity="warning") for p in found if p.severity == "error"]
+    if plan.errors:
+        return plan
     by_id = {r.id: r for r in existing}
+    affiliation_of = publisher_affiliations(target)
     for feature in features:
-        report = report_from_feature(feature)
+        report = report_from_feature(feature, affiliation_of)
         if report.id not in by_id:
             plan.added.append(report.id)
         elif by_id[report.id] == report:
@@ -100,8 +111,9 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
     return plan
 
 
-def apply_import(plan: ImportPlan) -> None:
-    """Write the merged reports (atomically); refuse if the plan has errors."""
+def apply_import(plan: ImportPlan, note: str = "") -> None:
+    """Write the merged reports and log the changes (atomically); refuse if the plan has errors."""
     if plan.errors:
         raise ReportError(plan.errors)
-    save_reports(plan.target, plan.merged)
+    features = [r.to_feature() for r in plan.merged]
+    save_with_revisions(plan.target, features, lambda: save_reports(plan.target, plan.merged), note)

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from webmap.countries import COUNTRY_NAMES
-from webmap.dates import written_date
+from webmap.dates import written_date, written_edtf
 from webmap.filters import LIST_FILTERS, Criteria, FilterError, parse_criteria
 from webmap.geodesy import nearest
 from webmap.links import is_static_site, site_url
@@ -17,6 +17,7 @@ from webmap.minimap import minimap_svg
 from webmap.ranges import capitals, capitals_in_range, ring_label
 from webmap.report_index import SORT_COLUMNS
 from webmap.reports import ALLIANCE_CODES, Report
+from webmap.sources import archive_lookup_url, group_by_stance
 from webmap.styles import (
     AFFILIATION_LABELS,
     AREA_STYLES,
@@ -53,8 +54,12 @@ def _styles() -> dict:
 def index() -> str:
     """Show the map."""
     store = current_store()
+    as_of = request.args.get("as_of", "").strip()
     urls = {
-        "reportsUrl": site_url("api.reports"),
+        # The record as it stood on as_of, when asked (the API checks the day).
+        "reportsUrl": site_url("api.reports", **({"as_of": as_of} if as_of else {}))
+        if not is_static_site()
+        else site_url("api.reports"),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
         "layerUrls": {
             "overview": site_url("api.layer", name="countries"),
@@ -247,5 +252,10 @@ def story(story_id: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages blueprint."""
+    """Register the pages blueprint, its date words and source helpers, and the history pages."""
+    from webmap import history_pages
+
+    app.add_template_filter(written_edtf, "written_date")
+    app.jinja_env.globals.update(archive_lookup=archive_lookup_url, stance_groups=group_by_stance)
     app.register_blueprint(bp)
+    history_pages.init_app(app)

@@ -7,13 +7,13 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from webmap.countries import COUNTRY_NAMES
-from webmap.dates import date_span, parse_partial_date, parse_period
+from webmap.dates import edtf_span, parse_edtf, parse_partial_date, parse_period
 from webmap.geojson_io import write_feature_collection
 from webmap.stream_json import iter_collection
 
@@ -39,6 +39,16 @@ AFFILIATIONS = (
     "unknown",
 )
 PRECISIONS = ("site", "city", "region", "country")
+# What a source does with the claim, in the order a report page lists them, with its heading.
+STANCE_HEADINGS = {
+    "claim": "The claim",
+    "relays": "Reported by",
+    "confirms": "Confirmed by",
+    "disputes": "Disputed by",
+    "denies": "Denied by",
+    "context": "Background",
+}
+STANCES = tuple(STANCE_HEADINGS)
 ALLIANCE_CODES = ("NATO", "CSTO", "UNION-STATE")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTISAN_AFFILIATIONS = frozenset({"state_media", "government"})
@@ -92,6 +102,8 @@ class Source:
     language: str = ""
     archive_url: str = ""
     note: str = ""
+    stance: str = ""
+    says: str = ""
 
     def to_dict(self) -> dict[str, str]:
         """Return the source as a dict without empty optional fields."""
@@ -128,7 +140,7 @@ class Report:
     @property
     def span(self) -> tuple[str, str]:
         """Return the first and last ISO day the report's date covers."""
-        return date_span(self.date)
+        return edtf_span(self.date)
 
     def to_feature(self) -> dict[str, Any]:
         """Return the report as a GeoJSON Feature ([lon, lat], id at both levels)."""
@@ -247,10 +259,11 @@ def validate_feature(feature: Any, path: str = "") -> list[Problem]:
     for name, allowed in (("kind", KINDS), ("status", STATUSES), ("precision", PRECISIONS)):
         if _text(props, name) not in allowed:
             err(name, f"{brief(props.get(name))} is not one of: {', '.join(allowed)}")
-    if parse_partial_date(_text(props, "date")) is None:
+    if parse_edtf(_text(props, "date")) is None:
         err(
             "date",
-            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD",
+            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD "
+            "(~ about, ? uncertain, START/END a period)",
         )
     for name in LIST_FIELDS:
         value = props.get(name)
@@ -337,10 +350,13 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
         archive = source.get("archive_url")
         if archive and (not isinstance(archive, str) or not _is_http_url(archive)):
             err(f"{name}.archive_url", f"{brief(archive)} is not an http:// or https:// address")
+        stance = source.get("stance")
+        if stance not in (None, "") and stance not in STANCES:
+            err(f"{name}.stance", f"{brief(stance)} is not one of: {', '.join(STANCES)}")
         published = source.get("published")
         if published and parse_partial_date(str(published)) is None:
             err(f"{name}.published", f"{brief(published)} is not a real date")
-        for key in ("publisher", "title", "language", "archive_url", "note"):
+        for key in ("publisher", "title", "language", "archive_url", "note", "says"):
             value = source.get(key)
             reported = key in ("publisher", "archive_url") and not isinstance(value, str)
             if value and not reported and (why := _bad_text(value)):
@@ -348,15 +364,25 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
     return []
 
 
-def report_from_feature(feature: dict[str, Any]) -> Report:
-    """Build a Report from a Feature that validate_feature accepted."""
+AffiliationOf = Callable[[str], str | None]  # a source URL's publisher's affiliation, if known
+
+
+def report_from_feature(
+    feature: dict[str, Any], affiliation_of: AffiliationOf | None = None
+) -> Report:
+    """Build a Report from a Feature that validate_feature accepted.
+
+    A source without an affiliation takes its publisher's, from affiliation_of, if given.
+    """
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"]
     sources = tuple(
         Source(
             url=s["url"].strip(),
             publisher=s["publisher"].strip(),
-            affiliation=s.get("affiliation", "unknown"),
+            affiliation=s.get("affiliation")
+            or (affiliation_of(s["url"].strip()) if affiliation_of else None)
+            or "unknown",
             **{k: str(s.get(k) or "").strip() for k in _OPTIONAL_SOURCE_FIELDS},
         )
         for s in props["sources"]
@@ -383,10 +409,23 @@ def report_from_feature(feature: dict[str, Any]) -> Report:
     )
 
 
-_OPTIONAL_SOURCE_FIELDS = ("title", "published", "language", "archive_url", "note")
+_OPTIONAL_SOURCE_FIELDS = (
+    "title",
+    "published",
+    "language",
+    "archive_url",
+    "note",
+    "stance",
+    "says",
+)
 
 
-def check_features(features: Iterable[Any], path: str = "", keep: Any = None) -> list[Problem]:
+def check_features(
+    features: Iterable[Any],
+    path: str = "",
+    keep: Any = None,
+    affiliation_of: AffiliationOf | None = None,
+) -> list[Problem]:
     """Return every problem of the features, cross-report ones included.
 
     With keep, each valid feature is also turned into a Report and appended to it, so a caller
@@ -410,7 +449,7 @@ def check_features(features: Iterable[Any], path: str = "", keep: Any = None) ->
         if isinstance(props, dict):
             related.append((rid, _list(props, "related")))
         if keep is not None and not any(p.severity == "error" for p in found):
-            keep.append(report_from_feature(feature))
+            keep.append(report_from_feature(feature, affiliation_of))
     for rid, others in related:
         problems += [
             Problem(path, report_label(rid), "related", f"no report has id {brief(other)}")
@@ -543,7 +582,7 @@ def read_reports_into(path: Path, sink: Any) -> None:
         except (RecursionError, ValueError) as exc:  # ValueError: an integer of > 4300 digits
             raise _unparsable(path, exc) from None
 
-    problems = check_features(features(), str(path), keep=sink)
+    problems = check_features(features(), str(path), sink, publisher_affiliations(path))
     if members.get("type") != "FeatureCollection":
         problems.insert(0, Problem(str(path), "-", "type", NOT_A_COLLECTION))
     elif "features:start" not in members:
@@ -551,6 +590,16 @@ def read_reports_into(path: Path, sink: Any) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ReportError(errors)
+
+
+def publisher_affiliations(path: Path) -> AffiliationOf | None:
+    """Return the affiliation lookup of the publishers table beside a reports file, if any."""
+    from webmap.publishers import load_publishers  # the table module builds on this one
+
+    table = load_publishers(Path(path).parent)
+    if table is None:
+        return None
+    return lambda url: row.affiliation if (row := table.lookup(url)) else None
 
 
 def save_reports(path: Path, reports: Iterable[Report]) -> None:

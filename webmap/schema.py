@@ -14,10 +14,13 @@ from webmap.reports import (
     LON_RANGE,
     MAX_TEXT,
     PRECISIONS,
+    STANCES,
     STATUSES,
 )
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_EDTF_PART = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
+EDTF_DATE = f"^{_EDTF_PART}(/{_EDTF_PART})?$"  # EDTF level 1: ~ about, ? uncertain, A/B
 HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://"
 # An item of a list: spreadsheets get the list in one cell, joined by LIST_SEPARATOR.
 LIST_ITEM = {"type": "string", "maxLength": MAX_TEXT, "pattern": f"^[^{LIST_SEPARATOR}]*$"}
@@ -33,7 +36,7 @@ def _text(description: str, min_length: int = 0) -> dict[str, Any]:
 
 SOURCE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["url", "publisher"],
+    "required": ["url", "publisher", "stance", "says"],
     "additionalProperties": False,
     "properties": {
         "url": {**_text("the page that reported the claim"), "pattern": HTTP_URL},
@@ -44,6 +47,13 @@ SOURCE_SCHEMA: dict[str, Any] = {
         "language": _text("the page's language, e.g. en"),
         "archive_url": {**_text("an archived copy of the page"), "pattern": HTTP_URL},
         "note": _text("anything a reader should know about this source"),
+        "stance": {
+            "enum": list(STANCES),
+            "description": "what the source does with the claim: makes it (claim), reports it "
+            "(relays), brings independent evidence (confirms), disputes or denies it, or gives "
+            "background (context)",
+        },
+        "says": _text("one sentence, in our words, of what this source states"),
     },
 }
 
@@ -58,8 +68,11 @@ def report_schema() -> dict[str, Any]:
         "status": {"enum": list(STATUSES)},
         "claimed_by": _text("who made the claim"),
         "date": {
-            **_text("YYYY, YYYY-MM or YYYY-MM-DD: as precise as known"),
-            "pattern": PARTIAL_DATE,
+            **_text(
+                "YYYY, YYYY-MM or YYYY-MM-DD: as precise as known; ~ about, ? uncertain, "
+                "START/END a period (EDTF level 1), e.g. 2025-12~, 2025?, 2025-07/2025-12"
+            ),
+            "pattern": EDTF_DATE,
         },
         "expected": _text("planned date or START/END period, e.g. 2025-07/2025-12"),
         "place": _text("place name", 1),

@@ -43,7 +43,7 @@ class DataStore:
 
 def data_files(data_dir: Path) -> list[str]:
     """Return the names (relative to data_dir) of every file the map is built from, sorted."""
-    names = [REPORTS_FILE, "alliances.json", *LAYER_FILES.values()]
+    names = [REPORTS_FILE, "alliances.json", "publishers.json", *LAYER_FILES.values()]
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     return sorted(names)
 

@@ -36,14 +36,17 @@ CSV_COLUMNS = [
     "source_affiliation",
     "source_archive_url",
     "source_note",
+    "source_stance",
+    "source_says",
 ]
-OPTIONAL_COLUMNS = {"source_note"}
+# Columns added later: files written before them still import.
+OPTIONAL_COLUMNS = {"source_note", "source_stance", "source_says"}
 CSV_HINT = "in your spreadsheet, save as 'CSV UTF-8'"
 REPORT_COLUMNS = CSV_COLUMNS[1:16]
 LIST_COLUMNS = ("actors", "systems", "related")
 NUMBER_COLUMNS = ("lat", "lon", "range_km")
 SOURCE_FIELDS = ("url", "publisher", "title", "published", "language", "affiliation")
-SOURCE_FIELDS += ("archive_url", "note")
+SOURCE_FIELDS += ("archive_url", "note", "stance", "says")
 # A spreadsheet runs a cell that starts with one of these as a formula; we quote it with '.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -7,15 +7,16 @@
   const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
   const LIST_FILTERS = ["kind", "status", "actor", "affiliation"];
-  const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+  const PARTIAL_DATE = /^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$/;
+  const EDTF_PART = /^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)([~?%]?)$/;
 
   function pad(n) { return String(n).padStart(2, "0"); }
 
   function lastDayOfMonth(year, month) { return new Date(Date.UTC(year, month, 0)).getUTCDate(); }
 
   /* First and last ISO day a partial date covers, or null if it is not a real date. */
-  function dateSpan(text) {
-    const m = PARTIAL_DATE.exec(String(text || "").trim());
+  function partialSpan(text) {
+    const m = PARTIAL_DATE.exec(text);
     if (!m) return null;
     const year = Number(m[1]);
     if (!m[2]) return [`${m[1]}-01-01`, `${m[1]}-12-31`];
@@ -26,11 +27,51 @@
     return [`${m[1]}-${m[2]}-${m[3]}`, `${m[1]}-${m[2]}-${m[3]}`];
   }
 
-  function formatDate(text) {
-    const parts = String(text || "").split("-");
+  /* The parts of an EDTF level-1 date or START/END interval, as parse_edtf in dates.py. */
+  function edtfParts(text) {
+    const pieces = String(text == null ? "" : text).split("/");
+    if (pieces.length > 2) return null;
+    const parts = [];
+    for (const piece of pieces) {
+      const m = EDTF_PART.exec(piece);
+      if (!m || !partialSpan(m[1])) return null;
+      parts.push({ date: m[1], about: "~%".includes(m[2]) && !!m[2], unsure: "?%".includes(m[2]) && !!m[2] });
+    }
+    if (parts.length === 2 && partialSpan(parts[0].date)[0] > partialSpan(parts[1].date)[1]) return null;
+    return parts;
+  }
+
+  /* First and last ISO day an EDTF date or interval covers, or null if it is not one. */
+  function dateSpan(text) {
+    const parts = edtfParts(text);
+    if (!parts) return null;
+    return [partialSpan(parts[0].date)[0], partialSpan(parts[parts.length - 1].date)[1]];
+  }
+
+  function writtenPartial(text) {
+    const parts = text.split("-");
     if (parts.length === 3) return `${Number(parts[2])} ${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
     if (parts.length === 2) return `${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
     return parts[0];
+  }
+
+  function writtenPart(part, bare) {
+    return (part.about ? "about " : "") + (bare || writtenPartial(part.date)) + (part.unsure ? " (uncertain)" : "");
+  }
+
+  /* An EDTF date in words, as written_edtf in dates.py: "about December 2025", "July–December 2025". */
+  function formatDate(text) {
+    const parts = edtfParts(text);
+    if (!parts) return String(text == null ? "" : text);
+    if (parts.length === 1) return writtenPart(parts[0]);
+    const [a, b] = parts;
+    const pa = a.date.split("-");
+    const pb = b.date.split("-");
+    const plain = !a.about && !a.unsure;
+    if (plain && pa.length === 1 && pb.length === 1) return `${a.date}–${writtenPart(b)}`;
+    if (plain && pa[0] === pb[0] && pa.length === 2 && pb.length === 2) return `${MONTHS[Number(pa[1]) - 1]}–${writtenPart(b)}`;
+    if (plain && pa.length === 3 && pb.length === 3 && pa[0] === pb[0] && pa[1] === pb[1]) return `${Number(pa[2])}–${writtenPart(b)}`;
+    return `${writtenPart(a)} – ${writtenPart(b)}`;
   }
 
   function formatPeriod(text) { return String(text).split("/").map(formatDate).join(" to "); }
