@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from webmap.reports import Report, Source
-from webmap.stats import coverage, independent_publishers, is_primary, thread_of
+from webmap.cli import cli
+from webmap.reports import Report, Source, load_reports
+from webmap.stats import THREADS, coverage, independent_publishers, is_primary, thread_of
 
+SHIPPED = Path(__file__).parent.parent / "geodata"
 WIRE = Source(url="https://example.org/a", publisher="Reuters", affiliation="wire")
 TASS = Source(url="https://example.org/b", publisher="TASS", affiliation="state_media")
 BLOG = Source(url="https://example.org/c", publisher="A blog", affiliation="independent")
@@ -65,3 +68,20 @@ def test_coverage_counts_years_kinds_and_shares():
     assert figures.two_independent == 1
     text = "\n".join(figures.lines())
     assert "3 reports" in text and "(67%)" in text and "Incidents along the flank: 1" in text
+
+
+def test_the_shipped_record_covers_the_story_space():
+    figures = coverage(load_reports(SHIPPED / "reports.geojson"))
+    assert figures.reports >= 150
+    assert figures.share(figures.primary) >= 0.70
+    assert figures.share(figures.two_independent) >= 0.5
+    assert all(figures.per_thread[name] >= 10 for name, _ in THREADS)
+    assert sum(n for year, n in figures.per_year.items() if "2014" <= year <= "2016") >= 5
+
+
+def test_check_prints_the_coverage_on_request(runner, data_dir):
+    result = runner.invoke(cli, args=["check", "--stats", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Per thread:" in result.output and "Resting on one source only:" in result.output
+    plain = runner.invoke(cli, args=["check", str(data_dir)])
+    assert "Per thread:" not in plain.output

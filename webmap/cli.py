@@ -19,6 +19,7 @@ from webmap.linkcheck import CACHE_FILE as LINKS_CACHE
 from webmap.linkcheck import TIMEOUT, link_problems
 from webmap.reports import REPORTS_FILE, Problem, ReportError, load_reports
 from webmap.site import build_site
+from webmap.stats import coverage
 
 
 def create_cli_app():
@@ -46,14 +47,30 @@ def cli() -> None:
     show_default=True,
     help="Seconds to wait for each address, with --links.",
 )
-def check_command(paths: tuple[Path, ...], links: bool, timeout: float) -> None:
+@click.option(
+    "--stats", is_flag=True, help="Also print what the reports cover and how they are sourced."
+)
+def check_command(paths: tuple[Path, ...], links: bool, timeout: float, stats: bool) -> None:
     """Check data files for mistakes (default: the whole data folder).
 
     Prints one line per problem as FILE: REPORT-ID: FIELD: message and exits
     with status 1 if anything must be fixed; warnings alone exit 0. With --links,
-    dead source addresses are problems too (answers are cached for a week).
+    dead source addresses are problems too (answers are cached for a week). With
+    --stats, the coverage figures follow: reports per year, kind and thread, and
+    the shares with primary and with single sources.
     """
     targets = list(paths) or [Path(current_app.config["DATA_DIR"])]
+    if stats:
+        for target in targets:
+            reports_file = target / REPORTS_FILE if target.is_dir() else target
+            if reports_file.suffix in (".geojson", ".json") and reports_file.is_file():
+                try:
+                    lines = coverage(load_reports(reports_file)).lines()
+                except ReportError:
+                    continue  # the problems are listed below
+                click.echo(f"Coverage of {reports_file}:")
+                for line in lines:
+                    click.echo(f"  {line}")
     problems = check_paths(targets, Path(current_app.config["DATA_DIR"]))
     if links:
         cache_dir = current_app.config.get("INDEX_CACHE_DIR")

@@ -1,4 +1,4 @@
-"""Coverage figures of the record: reports per year, kind and thread, and how well sourced they are."""
+"""Coverage figures of the record: reports per year, kind and thread, and their sourcing."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ THREADS: tuple[tuple[str, Callable[[Report], bool]], ...] = (
     ("Incidents along the flank", lambda r: r.kind in ("incident", "strike")),
     (
         "Alliances changing",
-        lambda r: r.kind == "accession"
-        or (r.kind in ("agreement", "statement") and bool(BLOCS & set(r.actors))),
+        lambda r: (
+            r.kind == "accession"
+            or (r.kind in ("agreement", "statement") and bool(BLOCS & set(r.actors)))
+        ),
     ),
     ("Russia–Belarus military integration", lambda r: _has(r, "RUS", "BLR")),
     ("NATO's eastern flank", lambda r: "NATO" in r.actors or "USA" in r.actors),
