@@ -144,7 +144,7 @@ def test_sort_links_keep_filters_and_flip_the_order(client):
 
 def test_reports_list_explains_a_bad_filter(client):
     response = client.get("/reports?to=soon")
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page, with the reason, and a status that says so
     assert "to: &#39;soon&#39; is not a date" in response.get_data(as_text=True)
 
 

@@ -75,7 +75,7 @@ def _postings_from(name: str, arrays) -> dict[str, np.ndarray]:
 def save(index: ReportIndex, path: Path) -> None:
     """Write the index to path atomically (a temporary file, then a rename)."""
     ids_blob, ids_offsets = pack_strings(index.ids.tolist())
-    text_blob, text_offsets = pack_strings(index.text.tolist())
+    text_blob, text_offsets = pack_strings(index.text)
     arrays = {
         **{f"col_{k}": v for k, v in index.columns.items()},
         "ids": np.frombuffer(ids_blob, dtype=np.uint8),

@@ -126,7 +126,7 @@ def map_script() -> Response:
 
 
 @bp.get("/reports")
-def reports() -> str:
+def reports() -> Response:
     """List the reports in a sortable table, filtered like /api/reports; works without JS."""
     store = current_store()
     error = ""
@@ -141,9 +141,10 @@ def reports() -> str:
     rows = store.index.sorted_positions(store.index.query(criteria), sort, order == "desc")
     per_page = (len(rows) or 1) if is_static_site() else PAGE_SIZE  # the static site: one page
     pages = max(1, -(-len(rows) // per_page))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    raw_page = request.args.get("page", "1")
+    page = min(max(int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 1, 1), pages)
     first = (page - 1) * per_page
-    return render_template(
+    html = render_template(
         "reports.html",
         reports=[store.index.report(i) for i in rows[first : first + per_page]],
         matched=len(rows),
@@ -159,6 +160,7 @@ def reports() -> str:
         sort_url=_sort_url,
         **form_state(),
     )
+    return Response(html, status=400 if error else 200, mimetype="text/html")
 
 
 def _page_url(page: int) -> str:

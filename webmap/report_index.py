@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from webmap.filters import Criteria, searchable_text
 from webmap.reports import Report, report_from_feature
@@ -158,7 +157,7 @@ class ReportIndex:
         self.lon, self.lat = columns["lon"], columns["lat"]
         self.actors = actors
         self.affiliations = affiliations
-        self.text = pd.Series(text, dtype="string")
+        self.text = text  # each report's searchable text, folded (filters.fold)
         self.features = features  # every Feature, comma-separated: a whole collection's body
         self.offsets = offsets  # Feature i is features[offsets[i] : offsets[i + 1] - 1]
 
@@ -223,12 +222,23 @@ class ReportIndex:
             )
             mask &= in_lon & (self.lat >= south) & (self.lat <= north)
         if c.q:
-            candidates = np.flatnonzero(mask)
-            text = self.text.iloc[candidates]
-            for word in c.q.split():
-                text = text[text.str.contains(word, regex=False)]
-            return np.asarray(text.index, dtype=np.int64)
+            return self._search(np.flatnonzero(mask), c.q.split())
         return np.flatnonzero(mask)
+
+    def _search(self, candidates: np.ndarray, words: list[str]) -> np.ndarray:
+        """Return the candidates whose folded text holds every word (longest word first).
+
+        One pass over the candidates' text for the first word; the few that hold it are then
+        checked for the others. No regular expressions, no pass per word over every report.
+        """
+        text, first, rest = self.text, words[0], words[1:]
+        if len(candidates) == len(text):
+            found = [i for i, t in enumerate(text) if first in t]
+        else:
+            found = [i for i in candidates.tolist() if first in text[i]]
+        if rest:
+            found = [i for i in found if all(w in text[i] for w in rest)]
+        return np.array(found, dtype=np.int64)
 
     def sorted_positions(self, positions: np.ndarray, by: str, descending: bool) -> np.ndarray:
         """Return positions ordered by a SORT_COLUMNS key, ties broken by id."""

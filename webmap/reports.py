@@ -207,16 +207,40 @@ def _finite(value: Any) -> bool:
         return False
 
 
+def _unsafe_characters() -> re.Pattern[str]:
+    """Return a pattern matching code points no text field may hold.
+
+    Control characters other than tab and line feed (C0, DEL, C1), lone surrogates, and the
+    66 Unicode noncharacters: they break XML (KML), confuse terminals, or are not text at all.
+    """
+    ranges = ["\x00-\x08", "\x0b-\x1f", "\x7f-\x9f", "\ud800-\udfff", "\ufdd0-\ufdef"]
+    ranges += [chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)]
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+UNSAFE_CHARACTER = _unsafe_characters()
+
+
+def unsafe_character(value: str) -> int | None:
+    """Return the first code point of value that no text may hold, or None."""
+    found = UNSAFE_CHARACTER.search(value)
+    return ord(found.group()) if found else None
+
+
 def _bad_text(value: Any) -> str:
     """Return why a text value cannot be stored, or '' when it can."""
     if not isinstance(value, str):
         return f"{brief(value)} is not text"
     if len(value) > MAX_TEXT:
         return f"is {len(value):,} characters long; write at most {MAX_TEXT:,}"
-    try:
-        value.isascii() or value.encode("utf-8")
-    except UnicodeEncodeError:
+    code = unsafe_character(value)
+    if code is not None and 0xD800 <= code <= 0xDFFF:
         return f"{brief(value)} contains a character that cannot be saved (a broken \\u escape)"
+    if code is not None:
+        return (
+            f"contains U+{code:04X}, a control character or noncharacter that text may not "
+            "hold; delete it (it is often invisible)"
+        )
     return ""
 
 
