@@ -359,14 +359,17 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
                 f"{brief(affiliation)} is not one of: {', '.join(AFFILIATIONS)}",
             )
         archive = source.get("archive_url")
-        if archive and (not isinstance(archive, str) or not _is_http_url(archive)):
+        bad_archive = archive and (not isinstance(archive, str) or not _is_http_url(archive))
+        if bad_archive:
             err(f"{name}.archive_url", f"{brief(archive)} is not an http:// or https:// address")
         published = source.get("published")
         if published and parse_partial_date(str(published)) is None:
             err(f"{name}.published", f"{brief(published)} is not a real date")
         for key in ("publisher", "title", "language", "archive_url", "note"):
             value = source.get(key)
-            reported = key in ("publisher", "archive_url") and not isinstance(value, str)
+            reported = (key == "publisher" and not isinstance(value, str)) or (
+                key == "archive_url" and bad_archive
+            )
             if value and not reported and (why := _bad_text(value)):
                 err(f"{name}.{key}", why)
     return []
