@@ -60,6 +60,8 @@ def layer(name: str) -> Response:
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
     response = Response(store.layer_json[name], mimetype=GEOJSON)
     response.set_etag(f"{store.version}-{name}")
+    # The map asks for ?v=<data version>: that URL always means these bytes.
+    response.cache_control.immutable = request.args.get("v") == store.version or None
     return response
 
 

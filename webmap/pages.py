@@ -44,10 +44,11 @@ def index() -> str:
     urls = {
         "reportsUrl": site_url("api.reports"),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
+        # Named by the data version, so they can be cached for good (see api.layer).
         "layerUrls": {
-            "overview": site_url("api.layer", name="countries"),
-            "closeup": site_url("api.layer", name="countries-closeup"),
-            "ranges": site_url("api.layer", name="ranges"),
+            "overview": site_url("api.layer", name="countries", v=store.version),
+            "closeup": site_url("api.layer", name="countries-closeup", v=store.version),
+            "ranges": site_url("api.layer", name="ranges", v=store.version),
         },
     }
     if is_static_site():  # file:// cannot fetch, so the data comes as scripts
@@ -72,6 +73,7 @@ def index() -> str:
         stories=store.stories,
         embed=request.args.get("embed") == "1",
         data_note=data_note(store),
+        map_digest=store.map_digest,
         **form_state(),
     )
 
@@ -118,11 +120,32 @@ def actor_choices(actors: Iterable[str]) -> list[tuple[str, str]]:
     return alliances + countries
 
 
+@bp.get("/map.<digest>.js")
+def map_script(digest: str) -> Response:
+    """Serve the map's script under the hash of its content, cached for good.
+
+    A page names the script it was rendered with; a hash that is no longer live (the data
+    changed since the page was loaded) answers 404, never another version's script.
+    """
+    store = current_store()
+    if digest != store.map_digest:
+        body = "/* This version of the map script is no longer served: reload the page. */\n"
+        response = Response(body, status=404, mimetype="text/javascript")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = Response(store.map_parts.script, mimetype="text/javascript")
+    response.set_etag(store.map_digest)
+    response.cache_control.immutable = True
+    return response
+
+
 @bp.get("/map.js")
-def map_script() -> Response:
-    """Serve the folium map's script as a file, so the page needs no inline map code."""
-    script = current_store().map_parts.script
-    return Response(script, mimetype="text/javascript")
+def current_map_script() -> Response:
+    """Serve the live map's script under a fixed name (for tools; pages use the hashed name)."""
+    store = current_store()
+    response = Response(store.map_parts.script, mimetype="text/javascript")
+    response.set_etag(store.map_digest)
+    return response
 
 
 @bp.get("/reports")

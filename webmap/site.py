@@ -20,7 +20,8 @@ def _pages(app: Flask) -> list[tuple[str, str]]:
     """Return (URL path, output file) for every page of the site."""
     with app.app_context():
         store = current_store()
-        pages = [("/", "index.html"), ("/reports", "reports.html"), ("/map.js", "map.js")]
+        script = f"map.{store.map_digest}.js"
+        pages = [("/", "index.html"), ("/reports", "reports.html"), (f"/{script}", script)]
         pages += [(f"/reports/{r.id}", f"reports/{r.id}.html") for r in store.reports]
         pages += [(f"/stories/{s.id}", f"stories/{s.id}.html") for s in store.stories]
     return pages

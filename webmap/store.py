@@ -28,6 +28,7 @@ class DataStore:
     stories: list[Story] = field(default_factory=list)
     story_problems: list[Problem] = field(default_factory=list)
     version: str = ""
+    map_digest: str = ""  # of the map's script, which is served under it
     error: str = ""
 
     @property
@@ -90,6 +91,7 @@ def load_store(
         store.data_dir, set(store.index.ids.tolist())
     )
     store.map_parts = build_map(store.atlas, tiles=tiles, static_prefix=static_prefix)
+    store.map_digest = hashlib.sha256(store.map_parts.script.encode()).hexdigest()[:16]
     store.layer_json = {
         name: json.dumps(store.atlas.layer_geojson(name), separators=(",", ":")).encode()
         for name in LAYER_FILES
