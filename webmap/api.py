@@ -94,8 +94,8 @@ def healthz() -> Response:
     store = loaded_store()
     reloader = current_app.extensions.get("webmap-reloader")
     last_reload = reloader.last_attempt if reloader and reloader.last_attempt else None
-    if store.error:
-        body = {"status": "error", "error": store.error, "last_reload": last_reload}
+    if store.error:  # the details are in the log, not here
+        body = {"status": "error", "error": store.reason, "last_reload": last_reload}
         return _json(body, status=503)
     body = {
         "status": "ok",

@@ -28,6 +28,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # How often (seconds) a running server looks for changed data files (0: never).
         RELOAD_INTERVAL=float(os.environ.get("WEBMAP_RELOAD_SECONDS", "2")),
         RELOAD_IN_BACKGROUND=True,
+        # A reload that takes longer (seconds) is abandoned and reported on /healthz.
+        RELOAD_TIMEOUT=float(os.environ.get("WEBMAP_RELOAD_TIMEOUT", "120")),
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -81,6 +83,7 @@ def watch_data(app: Flask) -> Reloader:
         publish=lambda store: publish(app, store),
         interval=app.config["RELOAD_INTERVAL"],
         background=app.config["RELOAD_IN_BACKGROUND"],
+        timeout=app.config["RELOAD_TIMEOUT"],
     )
     app.extensions["webmap-reloader"] = reloader
     app.before_request(lambda: reloader.check(app.extensions["webmap"]))

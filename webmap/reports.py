@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from webmap.countries import COUNTRY_NAMES
+from webmap.datafiles import NotARegularFile, read_regular
 from webmap.dates import date_span, parse_partial_date, parse_period
 from webmap.geojson_io import write_feature_collection
 from webmap.stream_json import iter_collection
@@ -472,11 +473,13 @@ def _file_error(path: Path, message: str) -> ReportError:
 def read_text(path: Path, hint: str = GEOJSON_HINT) -> str:
     """Read a UTF-8 file (a BOM is fine); raise a ReportError naming it if it cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(Path(path))
     except FileNotFoundError:
         raise _file_error(path, "does not exist") from None
     except IsADirectoryError:
         raise _file_error(path, "is a folder, not a file") from None
+    except NotARegularFile:
+        raise _file_error(path, "is not a regular file (a FIFO or a device?)") from None
     except OSError as exc:
         raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

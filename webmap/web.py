@@ -8,7 +8,7 @@ from webmap.store import DataStore
 
 
 class DataUnavailable(Exception):
-    """The data directory could not be loaded; the message lists every problem."""
+    """The data directory could not be loaded; the message is a generic reason (no details)."""
 
 
 def loaded_store() -> DataStore:
@@ -25,15 +25,15 @@ def current_store() -> DataStore:
     """Return the data the app serves, or raise DataUnavailable with the reason."""
     store = loaded_store()
     if store.error:
-        raise DataUnavailable(store.error)
+        raise DataUnavailable(store.reason or "the data could not be loaded")
     return store
 
 
 def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
-    """Answer with 503 and the reason: JSON for the API, a readable page otherwise."""
+    """Answer 503 with a generic reason (the details are in the log): JSON for the API."""
     if request.path.startswith("/api/"):
-        return jsonify(error="the map data could not be loaded", detail=str(exc)), 503
-    return render_template("unavailable.html", problems=str(exc).splitlines()), 503
+        return jsonify(error="the map data could not be loaded", reason=str(exc)), 503
+    return render_template("unavailable.html", reason=str(exc)), 503
 
 
 def is_embed_request() -> bool:
