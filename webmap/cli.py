@@ -14,7 +14,7 @@ from webmap.app import create_app
 from webmap.checks import check_paths, load_land, report_warnings
 from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
-from webmap.importer import apply_import, plan_import
+from webmap.importer import ImportLockError, apply_import, import_lock, plan_import
 from webmap.reports import REPORTS_FILE, ReportError, load_reports
 from webmap.site import build_site
 
@@ -55,13 +55,35 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only say what would be added and updated.")
 @click.option("--update", is_flag=True, help="Replace reports whose id already exists.")
-def import_command(file: Path, dry_run: bool, update: bool) -> None:
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another import in the same data folder to finish.",
+)
+def import_command(file: Path, dry_run: bool, update: bool, wait: float) -> None:
     """Add the reports in a CSV or GeoJSON FILE to the map's reports.
 
     Every row is checked first; if anything is wrong, nothing is written and
     every problem is listed. See "Adding a report" in the README for the columns.
+    One import runs at a time in a data folder; another one waits for it.
     """
     data_dir = Path(current_app.config["DATA_DIR"])
+    target = data_dir / REPORTS_FILE
+    if dry_run:
+        _import(file, data_dir, dry_run, update)
+        return
+    try:
+        with import_lock(data_dir, wait):  # the reports file is read again under the lock
+            _import(file, data_dir, dry_run, update)
+    except ImportLockError as exc:
+        click.echo(f"{target}: -: file: {exc}")
+        sys.exit(1)
+
+
+def _import(file: Path, data_dir: Path, dry_run: bool, update: bool) -> None:
+    """Plan the import, print what it does, and write it unless dry_run."""
     target = data_dir / REPORTS_FILE
     plan = plan_import(file, target, update=update)
     for problem in plan.problems:
