@@ -80,3 +80,20 @@ def test_data_layers_are_named_by_the_data_version(client):
         assert client.get(url).headers["Cache-Control"] == IMMUTABLE
     stale = client.get("/api/layers/countries?v=000000000000")
     assert stale.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_after_a_geodata_change_the_previous_script_is_still_served(data_dir):
+    config = {"DATA_DIR": str(data_dir), "RELOAD_INTERVAL": 1e-6, "RELOAD_IN_BACKGROUND": False}
+    client = create_app({"TESTING": True, **config}).test_client()
+    old = ids_and_script(client.get("/").get_data(as_text=True))[-1]
+    path = data_dir / "cities.geojson"
+    cities = json.loads(path.read_text("utf-8"))
+    cities["features"][0]["properties"]["name"] += " (renamed)"
+    path.write_text(json.dumps(cities), "utf-8")
+    client.get("/healthz")  # the reload happens here
+    new = ids_and_script(client.get("/").get_data(as_text=True))[-1]
+    assert new != old
+    assert client.get(new).status_code == 200
+    assert client.get(old).status_code == 200  # a page rendered just before the reload
+    assert "(renamed)" in client.get(new).get_data(as_text=True)
+    assert "(renamed)" not in client.get(old).get_data(as_text=True)

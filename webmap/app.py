@@ -65,6 +65,9 @@ def publish(app: Flask, store: DataStore) -> None:
         app.logger.error("The map data could not be loaded:\n%s", store.error)
     for problem in store.story_problems:
         app.logger.error("Story left out: %s", problem)
+    old = app.extensions.get("webmap")
+    if old is not None and old.map_parts is not None and old.map_digest != store.map_digest:
+        store.older_scripts = {old.map_digest: old.map_parts.script}
     app.extensions["webmap"] = store
 
 

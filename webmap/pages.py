@@ -124,17 +124,20 @@ def actor_choices(actors: Iterable[str]) -> list[tuple[str, str]]:
 def map_script(digest: str) -> Response:
     """Serve the map's script under the hash of its content, cached for good.
 
-    A page names the script it was rendered with; a hash that is no longer live (the data
-    changed since the page was loaded) answers 404, never another version's script.
+    A page names the script it was rendered with; the previous data's script is kept for
+    pages rendered just before a reload, and any other hash answers 404, never another
+    version's script.
     """
     store = current_store()
-    if digest != store.map_digest:
+    live = digest == store.map_digest
+    script = store.map_parts.script if live else store.older_scripts.get(digest)
+    if script is None:
         body = "/* This version of the map script is no longer served: reload the page. */\n"
         response = Response(body, status=404, mimetype="text/javascript")
         response.headers["Cache-Control"] = "no-store"
         return response
-    response = Response(store.map_parts.script, mimetype="text/javascript")
-    response.set_etag(store.map_digest)
+    response = Response(script, mimetype="text/javascript")
+    response.set_etag(digest)
     response.cache_control.immutable = True
     return response
 

@@ -40,6 +40,8 @@ class DataStore:
     story_problems: list[Problem] = field(default_factory=list)
     version: str = ""
     map_digest: str = ""  # of the map's script, which is served under it
+    # The previous data's script by its digest, for pages rendered just before a reload.
+    older_scripts: dict[str, str] = field(default_factory=dict)
     error: str = ""  # every detail, for the log only
     reason: str = ""  # a few generic words, for /healthz and the 503 page
 
