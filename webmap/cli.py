@@ -16,7 +16,7 @@ from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
 from webmap.importer import ImportLockError, apply_import, import_lock, plan_import
 from webmap.reports import REPORTS_FILE, ReportError, load_reports
-from webmap.site import build_site
+from webmap.site import SiteError, build_site
 
 
 def create_cli_app():
@@ -146,7 +146,13 @@ def export_command(fmt: str, output: Path | None) -> None:
             raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")
         click.echo(data.decode("utf-8-sig"), nl=False)
     else:
-        atomic_write_bytes(output, data)
+        try:
+            atomic_write_bytes(output, data)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise click.ClickException(
+                f"could not write {output} ({reason}); it was left as it was"
+            ) from None
         click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
 
 
@@ -169,7 +175,15 @@ def build_site_command(outdir: Path) -> None:
         with click.progressbar(items, label="Writing the site", show_pos=True) as bar:
             yield from bar
 
-    count = build_site(site_app, outdir, progress)
+    try:
+        count = build_site(site_app, outdir, progress)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"could not write the site to {outdir} ({reason}); nothing was left behind"
+        ) from None
     click.echo(f"Wrote {count} pages and data files, plus static files, to {outdir}.")
     click.echo(f"Open {outdir / 'index.html'} in a browser.")
 

@@ -70,7 +70,7 @@ def finish(response: Response) -> Response:
     etag = named or hashlib.sha256(body).hexdigest()[:20]
     long_enough = body is None or len(body) >= MIN_BYTES
     compressible = long_enough and (response.mimetype or "").startswith(COMPRESSIBLE)
-    use_gzip = compressible and "gzip" in request.accept_encodings
+    use_gzip = compressible and request.accept_encodings["gzip"] > 0  # gzip;q=0 means no
     if compressible:
         response.vary.add("Accept-Encoding")
     response.set_etag(etag + "-gz" if use_gzip else etag)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Flask, Response, current_app, jsonify, render_template, request
 
 from webmap.store import DataStore
@@ -41,6 +43,22 @@ def is_embed_request() -> bool:
     return request.endpoint == "pages.index" and request.args.get("embed") == "1"
 
 
+def relative_location(response: Response) -> Response:
+    """Make a redirect's Location a path on this site, never one built from the Host header.
+
+    Werkzeug's own redirects (/api//reports to /api/reports) name the requested host; the
+    app links only to itself, so the host is dropped.
+    """
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.scheme or parts.netloc or location.startswith("//"):
+            path = "/" + parts.path.lstrip("/")  # "//host/..." would name another site
+            response.headers["Location"] = urlunsplit(("", "", path, parts.query, parts.fragment))
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Register the shared error handler."""
+    """Register the shared error handler and keep redirects on this site."""
     app.register_error_handler(DataUnavailable, _unavailable)
+    app.after_request(relative_location)
