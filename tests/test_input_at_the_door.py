@@ -155,3 +155,31 @@ def test_a_search_has_at_most_32_different_words(client):
     assert "32" in response.get_json()["error"]
     repeated = " ".join(["oreshnik"] * 400)  # one word, 3.6 KB: allowed
     assert client.get("/api/reports", query_string={"q": repeated}).status_code == 200
+
+
+SEARCHES = [
+    "oreshnik",
+    "ORESHNIK Belarus",
+    "oresh oreshnik",  # a word inside another adds nothing
+    "a e i o",  # short words that most reports hold
+    "nato finland 31st",
+    "ｆｉｎｌａｎｄ",  # fullwidth letters: NFKC makes them ASCII
+    "STRASSE straße",  # casefold: ß is ss
+    "no-such-word-anywhere oreshnik",
+    "mig-31s",
+    "%00x\x00y",
+]
+
+
+@pytest.mark.parametrize("q", SEARCHES)
+def test_the_index_finds_what_the_plain_filter_finds(data_dir, q):
+    from webmap.filters import filter_reports, parse_criteria
+    from webmap.report_index import ReportIndex
+    from webmap.reports import load_reports
+
+    reports = load_reports(data_dir / "reports.geojson")
+    index = ReportIndex.of(reports)
+    criteria = parse_criteria({"q": [q]})
+    expected = [r.id for r in filter_reports(reports, criteria)]
+    for _ in range(2):  # the second time, common words come from the cache
+        assert [index.ids[i] for i in index.query(criteria)] == expected

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from webmap.dates import date_span, parse_partial_date
-from webmap.reports import Report, brief
+from webmap.reports import UNSAFE_CHARACTER, Report, brief
 
 LIST_FILTERS = ("kind", "status", "actor", "affiliation")
 MAX_WORDS = 32  # different words in one search: more is refused (400), so a query stays cheap
@@ -81,7 +81,7 @@ def search_words(q: str) -> list[str]:
     Repeated words, and words inside another word of the query ("bel" in "belarus"), add
     nothing to an AND search and are dropped; the longest (most selective) come first.
     """
-    words = sorted(set(fold(q).split()), key=lambda w: (-len(w), w))
+    words = sorted(set(fold(UNSAFE_CHARACTER.sub(" ", q)).split()), key=lambda w: (-len(w), w))
     if len(words) > MAX_WORDS:
         raise FilterError(f"q: search for at most {MAX_WORDS} different words")
     return [w for i, w in enumerate(words) if not any(w in longer for longer in words[:i])]
