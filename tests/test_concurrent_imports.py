@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,16 @@ def test_an_import_removes_what_a_killed_import_left(data_dir, tmp_path, stale_t
     assert run.returncode == 0, output
     assert not stale_temp.exists()
     assert "after-kill" in ids(data_dir)
+
+
+def test_a_cache_write_a_killed_process_left_is_removed(data_dir, tmp_path):
+    from webmap import create_app
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    orphan = cache / ".reports-0123.npz.k1ll3d"
+    orphan.write_bytes(b"\0" * 1000)
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))
+    create_app({"TESTING": True, "DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": str(cache)})
+    assert not orphan.exists()
+    assert len(list(cache.glob("reports-*.npz"))) == 1

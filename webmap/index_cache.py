@@ -16,6 +16,7 @@ import logging
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from webmap.report_index import ReportIndex, pack_strings, unpack_strings
 from webmap.reports import Report
 
 log = logging.getLogger(__name__)
+STALE_TEMP_SECONDS = 600  # a temporary cache file this old was left by a killed process
 FORMAT = b"webmap-index-2"
 EXPECTED_COLUMNS = (
     "start",
@@ -207,11 +209,14 @@ def cached_index(reports_digest: str, build, cache_dir: Path | None) -> ReportIn
 
 
 def _prune(cache_dir: Path, keep: Path, most: int = 8) -> None:
-    """Delete all but the most recently used caches, so old data does not pile up."""
+    """Delete all but the most recently used caches, and temporary files of killed writes."""
     caches = sorted(cache_dir.glob("reports-*.npz"), key=lambda p: p.stat().st_mtime)
     for old in caches[:-most]:
         if old != keep:
             old.unlink(missing_ok=True)
+    for tmp in cache_dir.glob(".reports-*.npz.*"):
+        if time.time() - tmp.stat().st_mtime > STALE_TEMP_SECONDS:  # not one being written
+            tmp.unlink(missing_ok=True)
 
 
 def warm(reports_path: Path, reports: Iterable[Report], cache_dir: Path | None) -> None:
