@@ -12,8 +12,9 @@ wsgi_app = "webmap:create_app()"
 bind = os.environ.get("WEBMAP_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEBMAP_WORKERS", "3"))
 worker_class = "gthread"
-# Threads per worker: each slow client that has started a request holds one.
-threads = int(os.environ.get("WEBMAP_THREADS", "64"))
+# Threads per worker: each slow client that has started a request holds one (an idle
+# thread costs little memory). 3 workers x 128 threads hold 200 slow clients and still answer.
+threads = int(os.environ.get("WEBMAP_THREADS", "128"))
 worker_connections = 1000  # open connections per worker, idle keep-alive ones included
 # Load the data once, before forking: workers start fast, and a start that fails shows the
 # 503 page instead of "Worker failed to boot" (create_app never raises on bad data).
