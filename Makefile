@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench geodata clean
+.PHONY: run serve test lint bench geodata clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
+
+$(VENV)/.installed-deploy: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[deploy]'
+	touch $(VENV)/.installed $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -25,6 +29,12 @@ $(CHROMIUM):
 
 run: $(VENV)/.installed
 	$(BIN)/webmap run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn with gunicorn.conf.py (threaded workers, data loaded once) on
+# 127.0.0.1:8000; put nginx in front (deploy/nginx.conf). WEBMAP_BIND, WEBMAP_WORKERS and
+# WEBMAP_THREADS change the defaults.
+serve: $(VENV)/.installed-deploy
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.installed-test $(CHROMIUM)
 	$(BIN)/ruff check webmap tests benchmarks

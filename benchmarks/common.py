@@ -150,25 +150,26 @@ def wait_for(url: str, timeout: float = 120.0) -> None:
 
 @contextmanager
 def gunicorn(data_dir: Path, workers: int = 2):
-    """Run the production server on a free loopback port; yield (base URL, process)."""
+    """Run the production server as gunicorn.conf.py configures it, on a free loopback port.
+
+    Yield (base URL, process).
+    """
     port = free_port()
-    env = {**os.environ, "WEBMAP_DATA_DIR": str(data_dir), "WEBMAP_TILES": "none"}
+    env = {
+        **os.environ,
+        "WEBMAP_DATA_DIR": str(data_dir),
+        "WEBMAP_TILES": "none",
+        "WEBMAP_BIND": f"127.0.0.1:{port}",
+        "WEBMAP_WORKERS": str(workers),
+        "WEBMAP_ACCESS_LOG": "/dev/null",
+        "WEBMAP_LOG_LEVEL": "warning",
+    }
     process = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "--preload",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "webmap:create_app()",
-        ],
+        [BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

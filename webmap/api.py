@@ -72,6 +72,8 @@ def layer(name: str) -> Response:
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
     response = Response(store.layer_json[name], mimetype=GEOJSON)
     response.set_etag(f"{store.version}-{name}")
+    # The map asks for ?v=<data version>: that URL always means these bytes.
+    response.cache_control.immutable = request.args.get("v") == store.version or None
     return response
 
 
@@ -104,8 +106,8 @@ def healthz() -> Response:
     store = loaded_store()
     reloader = current_app.extensions.get("webmap-reloader")
     last_reload = reloader.last_attempt if reloader and reloader.last_attempt else None
-    if store.error:
-        body = {"status": "error", "error": store.error, "last_reload": last_reload}
+    if store.error:  # the details are in the log, not here
+        body = {"status": "error", "error": store.reason, "last_reload": last_reload}
         return _json(body, status=503)
     body = {
         "status": "ok",

@@ -28,6 +28,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # How often (seconds) a running server looks for changed data files (0: never).
         RELOAD_INTERVAL=float(os.environ.get("WEBMAP_RELOAD_SECONDS", "2")),
         RELOAD_IN_BACKGROUND=True,
+        # A reload that takes longer (seconds) is abandoned and reported on /healthz.
+        RELOAD_TIMEOUT=float(os.environ.get("WEBMAP_RELOAD_TIMEOUT", "120")),
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -63,6 +65,9 @@ def publish(app: Flask, store: DataStore) -> None:
         app.logger.error("The map data could not be loaded:\n%s", store.error)
     for problem in store.story_problems:
         app.logger.error("Story left out: %s", problem)
+    old = app.extensions.get("webmap")
+    if old is not None and old.map_parts is not None and old.map_digest != store.map_digest:
+        store.older_scripts = {old.map_digest: old.map_parts.script}
     app.extensions["webmap"] = store
 
 
@@ -81,6 +86,7 @@ def watch_data(app: Flask) -> Reloader:
         publish=lambda store: publish(app, store),
         interval=app.config["RELOAD_INTERVAL"],
         background=app.config["RELOAD_IN_BACKGROUND"],
+        timeout=app.config["RELOAD_TIMEOUT"],
     )
     app.extensions["webmap-reloader"] = reloader
     app.before_request(lambda: reloader.check(app.extensions["webmap"]))

@@ -14,11 +14,11 @@ from webmap.app import create_app
 from webmap.checks import check_paths, load_land, report_warnings
 from webmap.exports import FORMATS, export_bytes
 from webmap.geojson_io import atomic_write_bytes
-from webmap.importer import apply_import, plan_import
+from webmap.importer import ImportLockError, apply_import, import_lock, plan_import
 from webmap.linkcheck import CACHE_FILE as LINKS_CACHE
 from webmap.linkcheck import TIMEOUT, link_problems
 from webmap.reports import REPORTS_FILE, Problem, ReportError, load_reports
-from webmap.site import build_site
+from webmap.site import SiteError, build_site
 from webmap.stats import coverage
 
 
@@ -90,13 +90,35 @@ def check_command(paths: tuple[Path, ...], links: bool, timeout: float, stats: b
 @click.option("--dry-run", is_flag=True, help="Only say what would be added and updated.")
 @click.option("--update", is_flag=True, help="Replace reports whose id already exists.")
 @click.option("--note", default="", help="Why: kept in the history (required for updates).")
-def import_command(file: Path, dry_run: bool, update: bool, note: str) -> None:
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another import in the same data folder to finish.",
+)
+def import_command(file: Path, dry_run: bool, update: bool, note: str, wait: float) -> None:
     """Add the reports in a CSV or GeoJSON FILE to the map's reports.
 
     Every row is checked first; if anything is wrong, nothing is written and
     every problem is listed. See "Adding a report" in the README for the columns.
+    One import runs at a time in a data folder; another one waits for it.
     """
     data_dir = Path(current_app.config["DATA_DIR"])
+    target = data_dir / REPORTS_FILE
+    if dry_run:
+        _import(file, data_dir, dry_run, update, note)
+        return
+    try:
+        with import_lock(data_dir, wait):  # the reports file is read again under the lock
+            _import(file, data_dir, dry_run, update, note)
+    except ImportLockError as exc:
+        click.echo(f"{target}: -: file: {exc}")
+        sys.exit(1)
+
+
+def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) -> None:
+    """Plan the import, print what it does, and write it unless dry_run."""
     target = data_dir / REPORTS_FILE
     plan = plan_import(file, target, update=update)
     if plan.updated and not note.strip() and not dry_run:
@@ -162,7 +184,13 @@ def export_command(fmt: str, output: Path | None) -> None:
             raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")
         click.echo(data.decode("utf-8-sig"), nl=False)
     else:
-        atomic_write_bytes(output, data)
+        try:
+            atomic_write_bytes(output, data)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise click.ClickException(
+                f"could not write {output} ({reason}); it was left as it was"
+            ) from None
         click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
 
 
@@ -185,7 +213,15 @@ def build_site_command(outdir: Path) -> None:
         with click.progressbar(items, label="Writing the site", show_pos=True) as bar:
             yield from bar
 
-    count = build_site(site_app, outdir, progress)
+    try:
+        count = build_site(site_app, outdir, progress)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"could not write the site to {outdir} ({reason}); nothing was left behind"
+        ) from None
     click.echo(f"Wrote {count} pages and data files, plus static files, to {outdir}.")
     click.echo(f"Open {outdir / 'index.html'} in a browser.")
 

@@ -6,12 +6,15 @@ import calendar
 import re
 from datetime import date
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which int() accepts.
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def parse_partial_date(text: str) -> tuple[int, int | None, int | None] | None:
     """Return (year, month, day) with None for missing parts, or None if not a real date."""
-    match = _PARTIAL.match(text or "")
+    if not isinstance(text, str):
+        return None
+    match = _PARTIAL.fullmatch(text)
     if not match:
         return None
     year, month, day = (int(g) if g else None for g in match.groups())

@@ -15,7 +15,7 @@ from shapely.geometry import Point
 
 from webmap.dates import written_edtf
 from webmap.geojson_io import dumps_feature_collection
-from webmap.reports import STANCE_HEADINGS, Report
+from webmap.reports import STANCE_HEADINGS, UNSAFE_CHARACTER, Report
 from webmap.styles import AFFILIATION_LABELS, KIND_STYLES, STATUS_STYLES
 from webmap.tabular import flat_fields, reports_to_csv
 
@@ -73,12 +73,26 @@ def sources_frame(reports: Sequence[Report]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def kml_name(title: str) -> str:
+    """Return a title as a KML name: plain text, no markup, only characters XML allows.
+
+    Some viewers render a name as HTML, so angle brackets become look-alike quotation marks.
+    """
+    return _xml_text(title).replace("<", "\u2039").replace(">", "\u203a")
+
+
+def _xml_text(text: str) -> str:
+    """Drop what XML 1.0 cannot hold (checked data has none of it; this is a second line)."""
+    return UNSAFE_CHARACTER.sub("", text)
+
+
 def write_kml(reports: Sequence[Report], path: Path) -> None:
     """Write reports as KML placemarks whose descriptions list the sources."""
     frame = reports_frame(reports)[["id", "kind", "status", "date", "claimed_by", "geometry"]]
     frame = frame.rename(columns={"id": "report_id"})  # KML keeps "id" for the placemark
-    frame.insert(0, "Name", [r.title for r in reports])
-    frame.insert(1, "Description", [_description(r) for r in reports])
+    frame["claimed_by"] = frame["claimed_by"].map(_xml_text)
+    frame.insert(0, "Name", [kml_name(r.title) for r in reports])
+    frame.insert(1, "Description", [_xml_text(_description(r)) for r in reports])
     frame.to_file(path, driver="KML", engine="pyogrio")
 
 

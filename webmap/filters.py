@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from webmap.dates import date_span, parse_partial_date
-from webmap.reports import Report
+from webmap.reports import UNSAFE_CHARACTER, Report, brief
 
 LIST_FILTERS = ("kind", "status", "actor", "affiliation")
+MAX_WORDS = 32  # different words in one search: more is refused (400), so a query stays cheap
+# A decimal number in ASCII digits (float() also reads "١٢", "1_0", "nan" and "1e999").
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class FilterError(ValueError):
@@ -41,19 +47,17 @@ def parse_criteria(args: Mapping[str, Sequence[str]]) -> Criteria:
         if not raw:
             return ""
         if parse_partial_date(raw) is None:
-            raise FilterError(f"{name}: {raw!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
+            shown = brief(raw, 40)
+            raise FilterError(
+                f"{name}: {shown} is not a date written YYYY, YYYY-MM or YYYY-MM-DD "
+                "in the digits 0-9"
+            )
         return date_span(raw)[1 if end else 0]
 
     bbox = None
     raw_bbox = (args.get("bbox") or [""])[-1].strip()
     if raw_bbox:
-        try:
-            west, south, east, north = (float(v) for v in raw_bbox.split(","))
-        except ValueError:
-            raise FilterError("bbox: write four numbers west,south,east,north") from None
-        if south > north:
-            raise FilterError("bbox: south is greater than north")
-        bbox = (west, south, east, north)
+        bbox = parse_bbox(raw_bbox)
     return Criteria(
         date_from=one_date("from", end=False),
         date_to=one_date("to", end=True),
@@ -61,16 +65,46 @@ def parse_criteria(args: Mapping[str, Sequence[str]]) -> Criteria:
         status=values("status"),
         actor=tuple(a.upper() for a in values("actor")),
         affiliation=values("affiliation"),
-        q=" ".join((args.get("q") or [""])[-1].split()).casefold(),
+        q=" ".join(search_words((args.get("q") or [""])[-1])),
         bbox=bbox,
     )
 
 
+def fold(text: str) -> str:
+    """Return text as search compares it: NFKC-normalised and folded for case."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def search_words(q: str) -> list[str]:
+    """Return the words a search must find, folded; raise FilterError past MAX_WORDS.
+
+    Repeated words, and words inside another word of the query ("bel" in "belarus"), add
+    nothing to an AND search and are dropped; the longest (most selective) come first.
+    """
+    words = sorted(set(fold(UNSAFE_CHARACTER.sub(" ", q)).split()), key=lambda w: (-len(w), w))
+    if len(words) > MAX_WORDS:
+        raise FilterError(f"q: search for at most {MAX_WORDS} different words")
+    return [w for i, w in enumerate(words) if not any(w in longer for longer in words[:i])]
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    """Return west, south, east, north from 'w,s,e,n' in ASCII decimals; raise FilterError."""
+    parts = raw.split(",")
+    if len(parts) != 4 or not all(NUMBER.fullmatch(p.strip()) for p in parts):
+        raise FilterError("bbox: write four numbers west,south,east,north, e.g. 14,45,40,64")
+    west, south, east, north = (float(p) for p in parts)
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise FilterError("bbox: every number must be finite")
+    if south > north:
+        raise FilterError("bbox: south is greater than north")
+    return west, south, east, north
+
+
 def searchable_text(report: Report) -> str:
-    """Return the text that a search looks through, folded for case."""
+    """Return the text that a search looks through, folded like the query's words."""
     parts = [report.title, report.summary, report.place, report.claimed_by, *report.systems]
     parts += [s.publisher for s in report.sources]
-    return " ".join(parts).casefold()
+    return fold(" ".join(parts))
 
 
 def matches(report: Report, c: Criteria) -> bool:
@@ -88,8 +122,10 @@ def matches(report: Report, c: Criteria) -> bool:
         return False
     if c.affiliation and not {s.affiliation for s in report.sources} & set(c.affiliation):
         return False
-    if c.q and not all(word in searchable_text(report) for word in c.q.split()):
-        return False
+    if c.q:
+        text = searchable_text(report)
+        if not all(word in text for word in c.q.split()):
+            return False
     if c.bbox:
         west, south, east, north = c.bbox
         in_lon = (

@@ -18,7 +18,9 @@ COMPRESSIBLE = (
 )
 MIN_BYTES = 1024
 # How long browsers may reuse a response without asking again, by kind of URL.
-MAX_AGE = {"/static/": 86400, "/api/layers/": 3600, "/map.js": 3600}
+MAX_AGE = {"/static/": 86400, "/api/layers/": 3600}
+# A response its view marked immutable (a URL named by its content's hash or data version).
+IMMUTABLE_AGE = 365 * 24 * 3600
 _GZIP_CACHE: dict[str, bytes] = {}  # ETag -> compressed body (static files, layers, map.js)
 _GZIP_CACHE_LIMIT = 64
 _GZIP_CACHE_BYTES = 64 * 1024 * 1024
@@ -68,14 +70,17 @@ def finish(response: Response) -> Response:
     etag = named or hashlib.sha256(body).hexdigest()[:20]
     long_enough = body is None or len(body) >= MIN_BYTES
     compressible = long_enough and (response.mimetype or "").startswith(COMPRESSIBLE)
-    use_gzip = compressible and "gzip" in request.accept_encodings
+    use_gzip = compressible and request.accept_encodings["gzip"] > 0  # gzip;q=0 means no
     if compressible:
         response.vary.add("Accept-Encoding")
     response.set_etag(etag + "-gz" if use_gzip else etag)
-    age = _max_age(request.path)
+    immutable = bool(response.cache_control.immutable)
+    age = IMMUTABLE_AGE if immutable else _max_age(request.path)
     response.cache_control.public = True
     response.cache_control.max_age = age
     response.cache_control.no_cache = True if age == 0 else None
+    if immutable:
+        response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE_AGE}, immutable"
     response.make_conditional(request)
     if response.status_code != 200:
         return response

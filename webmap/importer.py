@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from webmap.publishers import load_publishers
 from webmap.record_rules import record_problems
 from webmap.reports import (
+    REPORTS_FILE,
     Problem,
     Report,
     ReportError,
@@ -24,6 +30,46 @@ from webmap.revisions import save_with_revisions
 from webmap.tabular import CSV_HINT, features_from_csv
 
 SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+LOCK_FILE = ".webmap-import.lock"  # in the data folder: one import at a time
+log = logging.getLogger(__name__)
+
+
+class ImportLockError(Exception):
+    """Raised when the data folder's import lock cannot be taken: busy, or not writable."""
+
+
+@contextmanager
+def import_lock(data_dir: Path, wait: float = 60.0) -> Iterator[None]:
+    """Hold the data folder's import lock (waiting up to `wait` seconds), then tidy up.
+
+    The lock is an flock, so a killed import releases it. Whoever holds it is the only
+    import running, so any temporary file of a reports write left behind is stale: removed.
+    """
+    lock = FileLock(data_dir / LOCK_FILE, timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ImportLockError(
+            f"another import is running in this data folder; waited {wait:g} s for it to "
+            "finish. Try again when it has finished."
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ImportLockError(f"the data folder cannot be locked ({reason})") from None
+    try:
+        for stale in remove_stale_temp_files(data_dir):
+            log.warning("Removed %s, left behind by an import that did not finish", stale.name)
+        yield
+    finally:
+        lock.release()
+
+
+def remove_stale_temp_files(data_dir: Path) -> list[Path]:
+    """Delete the temporary files an interrupted write of the reports file left; return them."""
+    stale = sorted(data_dir.glob(f".{REPORTS_FILE}.*.tmp"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 @dataclass

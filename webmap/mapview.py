@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import folium
 import xyzservices
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -178,6 +179,7 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     _Handoff(fmap, control, countries, [occupied]).add_to(fmap)
     root = fmap.get_root()
     use_vendored_assets(root, static_prefix + "vendor/")
+    fix_ids(root)
     root.render()
     # folium's viewport tag forbids zooming the page (maximum-scale=1); ours in base.html allows it.
     header = re.sub(r"<meta\s+name=\"viewport\"[^>]*>", "", root.header.render())
@@ -199,6 +201,26 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
         country_style=country_style,
         image_origins=tile_origins(tile),
     )
+
+
+def fix_ids(root: Element) -> None:
+    """Name every element by its place in the tree instead of folium's random id.
+
+    Every worker, and every reload of the same data, then renders the same page and script:
+    a page from one worker always matches /map.js from another.
+    """
+    count = 0
+
+    def walk(element: Element) -> None:
+        nonlocal count
+        element._id = f"w{count}"
+        count += 1
+        children = list(element._children.values())
+        for child in children:
+            walk(child)
+        element._children = OrderedDict((child.get_name(), child) for child in children)
+
+    walk(root)
 
 
 def tile_origins(tile: folium.TileLayer | None) -> tuple[str, ...]:

@@ -61,12 +61,13 @@ def index() -> str:
         if not is_static_site()
         else site_url("api.reports"),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
+        # Named by the data version, so they can be cached for good (see api.layer).
         "layerUrls": {
-            "overview": site_url("api.layer", name="countries"),
-            "closeup": site_url("api.layer", name="countries-closeup"),
-            "ranges": site_url("api.layer", name="ranges"),
+            "overview": site_url("api.layer", name="countries", v=store.version),
+            "closeup": site_url("api.layer", name="countries-closeup", v=store.version),
+            "ranges": site_url("api.layer", name="ranges", v=store.version),
             **{
-                name: site_url("api.layer", name=name)
+                name: site_url("api.layer", name=name, v=store.version)
                 for name in BASEMAP_LAYERS
                 if name in store.layer_json
             },
@@ -97,6 +98,7 @@ def index() -> str:
         as_of=written_date(store.index.newest_day()),
         seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
         or (store.stories[0] if store.stories else None),
+        map_digest=store.map_digest,
         **form_state(),
     )
 
@@ -145,11 +147,35 @@ def actor_choices(actors: Iterable[str]) -> list[tuple[str, str]]:
     return alliances + countries
 
 
+@bp.get("/map.<digest>.js")
+def map_script(digest: str) -> Response:
+    """Serve the map's script under the hash of its content, cached for good.
+
+    A page names the script it was rendered with; the previous data's script is kept for
+    pages rendered just before a reload, and any other hash answers 404, never another
+    version's script.
+    """
+    store = current_store()
+    live = digest == store.map_digest
+    script = store.map_parts.script if live else store.older_scripts.get(digest)
+    if script is None:
+        body = "/* This version of the map script is no longer served: reload the page. */\n"
+        response = Response(body, status=404, mimetype="text/javascript")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = Response(script, mimetype="text/javascript")
+    response.set_etag(digest)
+    response.cache_control.immutable = True
+    return response
+
+
 @bp.get("/map.js")
-def map_script() -> Response:
-    """Serve the folium map's script as a file, so the page needs no inline map code."""
-    script = current_store().map_parts.script
-    return Response(script, mimetype="text/javascript")
+def current_map_script() -> Response:
+    """Serve the live map's script under a fixed name (for tools; pages use the hashed name)."""
+    store = current_store()
+    response = Response(store.map_parts.script, mimetype="text/javascript")
+    response.set_etag(store.map_digest)
+    return response
 
 
 @bp.get("/palette.css")
@@ -162,7 +188,7 @@ def palette_css() -> Response:
 
 
 @bp.get("/reports")
-def reports() -> str:
+def reports() -> Response:
     """List the reports in a sortable table, filtered like /api/reports; works without JS."""
     store = current_store()
     error = ""
@@ -177,9 +203,10 @@ def reports() -> str:
     rows = store.index.sorted_positions(store.index.query(criteria), sort, order == "desc")
     per_page = (len(rows) or 1) if is_static_site() else PAGE_SIZE  # the static site: one page
     pages = max(1, -(-len(rows) // per_page))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    raw_page = request.args.get("page", "1")
+    page = min(max(int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 1, 1), pages)
     first = (page - 1) * per_page
-    return render_template(
+    html = render_template(
         "reports.html",
         reports=[store.index.report(i) for i in rows[first : first + per_page]],
         matched=len(rows),
@@ -195,6 +222,7 @@ def reports() -> str:
         sort_url=_sort_url,
         **form_state(),
     )
+    return Response(html, status=400 if error else 200, mimetype="text/html")
 
 
 def _page_url(page: int) -> str:

@@ -7,11 +7,13 @@ asked, so memory grows with the size of the data, not with Python objects per fi
 from __future__ import annotations
 
 import json
+import threading
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from webmap.filters import Criteria, searchable_text
 from webmap.reports import Report, report_from_feature
@@ -19,6 +21,8 @@ from webmap.styles import KIND_STYLES, STATUS_STYLES
 
 # How /reports can sort: each key is turned into an integer rank once, when the index is built.
 SORT_COLUMNS = ("date", "title", "kind", "status", "claimed_by", "place", "sources")
+SEARCH_SAMPLE = 400  # reports a search looks at to tell rare words from common ones
+CACHED_MASKS = 64  # common search words remembered as masks (one byte per report each)
 
 
 def pack_strings(values: Sequence[str]) -> tuple[bytes, np.ndarray]:
@@ -158,7 +162,15 @@ class ReportIndex:
         self.lon, self.lat = columns["lon"], columns["lat"]
         self.actors = actors
         self.affiliations = affiliations
-        self.text = pd.Series(text, dtype="string")
+        self.text = text  # each report's searchable text, folded (filters.fold)
+        # The same text in one string, each ended by NUL (which checked text never holds),
+        # and where each starts: one scan looks for a rare word in all of them.
+        self._blob = "".join(t + "\0" for t in text)
+        self._starts = [0]
+        for t in text:
+            self._starts.append(self._starts[-1] + len(t) + 1)
+        self._masks: OrderedDict[str, np.ndarray] = OrderedDict()  # word -> reports holding it
+        self._masks_lock = threading.Lock()
         self.features = features  # every Feature, comma-separated: a whole collection's body
         self.offsets = offsets  # Feature i is features[offsets[i] : offsets[i + 1] - 1]
 
@@ -223,12 +235,56 @@ class ReportIndex:
             )
             mask &= in_lon & (self.lat >= south) & (self.lat <= north)
         if c.q:
-            candidates = np.flatnonzero(mask)
-            text = self.text.iloc[candidates]
-            for word in c.q.split():
-                text = text[text.str.contains(word, regex=False)]
-            return np.asarray(text.index, dtype=np.int64)
+            return self._search(np.flatnonzero(mask), c.q.split())
         return np.flatnonzero(mask)
+
+    def _holders(self, word: str) -> list[int]:
+        """Return the reports whose text holds word: one scan of the text, report by report."""
+        blob, starts, found = self._blob, self._starts, []
+        at = blob.find(word)
+        while at != -1:
+            i = bisect_right(starts, at) - 1
+            found.append(i)
+            at = blob.find(word, starts[i + 1])
+        return found
+
+    def _search(self, candidates: np.ndarray, words: list[str]) -> np.ndarray:
+        """Return the candidates whose folded text holds every word.
+
+        The rarest word (judged on a sample of the reports) goes first: one scan of the text
+        (all of it is one string) leaves few reports for the other words. A common word is
+        kept as a mask (a few dozen, most recently used), so it costs a scan only once.
+        """
+        count = len(self)
+        text = self.text
+        sample = text[:: max(1, count // SEARCH_SAMPLE)]
+        share = {w: sum(w in t for t in sample) / max(len(sample), 1) for w in words}
+        positions = candidates
+        for word in sorted(words, key=share.__getitem__):  # the rarest first
+            if not len(positions):
+                break
+            if share[word] > 0.25 and len(positions) > count // 4:  # common: a mask
+                positions = positions[self._word_mask(word)[positions]]
+            elif len(positions) == count:  # rare, and the first word: one scan
+                positions = np.array(self._holders(word), dtype=np.int64)
+            else:
+                kept = [i for i in positions.tolist() if word in text[i]]
+                positions = np.array(kept, dtype=np.int64)
+        return positions
+
+    def _word_mask(self, word: str) -> np.ndarray:
+        """Return which reports' text holds word (one pass, then from the cache)."""
+        with self._masks_lock:
+            mask = self._masks.get(word)
+            if mask is not None:
+                self._masks.move_to_end(word)
+                return mask
+        mask = np.array([word in t for t in self.text], dtype=bool)
+        with self._masks_lock:
+            self._masks[word] = mask
+            while len(self._masks) > CACHED_MASKS:
+                self._masks.popitem(last=False)
+        return mask
 
     def sorted_positions(self, positions: np.ndarray, by: str, descending: bool) -> np.ndarray:
         """Return positions ordered by a SORT_COLUMNS key, ties broken by id."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from webmap.countries import COUNTRY_NAMES
+from webmap.datafiles import NotARegularFile, read_regular
 from webmap.dates import edtf_span, parse_edtf, parse_partial_date, parse_period
 from webmap.geojson_io import write_feature_collection
 from webmap.stream_json import iter_collection
@@ -219,16 +220,40 @@ def _finite(value: Any) -> bool:
         return False
 
 
+def _unsafe_characters() -> re.Pattern[str]:
+    """Return a pattern matching code points no text field may hold.
+
+    Control characters other than tab and line feed (C0, DEL, C1), lone surrogates, and the
+    66 Unicode noncharacters: they break XML (KML), confuse terminals, or are not text at all.
+    """
+    ranges = ["\x00-\x08", "\x0b-\x1f", "\x7f-\x9f", "\ud800-\udfff", "\ufdd0-\ufdef"]
+    ranges += [chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)]
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+UNSAFE_CHARACTER = _unsafe_characters()
+
+
+def unsafe_character(value: str) -> int | None:
+    """Return the first code point of value that no text may hold, or None."""
+    found = UNSAFE_CHARACTER.search(value)
+    return ord(found.group()) if found else None
+
+
 def _bad_text(value: Any) -> str:
     """Return why a text value cannot be stored, or '' when it can."""
     if not isinstance(value, str):
         return f"{brief(value)} is not text"
     if len(value) > MAX_TEXT:
         return f"is {len(value):,} characters long; write at most {MAX_TEXT:,}"
-    try:
-        value.isascii() or value.encode("utf-8")
-    except UnicodeEncodeError:
+    code = unsafe_character(value)
+    if code is not None and 0xD800 <= code <= 0xDFFF:
         return f"{brief(value)} contains a character that cannot be saved (a broken \\u escape)"
+    if code is not None:
+        return (
+            f"contains U+{code:04X}, a control character or noncharacter that text may not "
+            "hold; delete it (it is often invisible)"
+        )
     return ""
 
 
@@ -348,7 +373,8 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
                 f"{brief(affiliation)} is not one of: {', '.join(AFFILIATIONS)}",
             )
         archive = source.get("archive_url")
-        if archive and (not isinstance(archive, str) or not _is_http_url(archive)):
+        bad_archive = archive and (not isinstance(archive, str) or not _is_http_url(archive))
+        if bad_archive:
             err(f"{name}.archive_url", f"{brief(archive)} is not an http:// or https:// address")
         stance = source.get("stance")
         if stance not in (None, "") and stance not in STANCES:
@@ -358,7 +384,9 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
             err(f"{name}.published", f"{brief(published)} is not a real date")
         for key in ("publisher", "title", "language", "archive_url", "note", "says"):
             value = source.get(key)
-            reported = key in ("publisher", "archive_url") and not isinstance(value, str)
+            reported = (key == "publisher" and not isinstance(value, str)) or (
+                key == "archive_url" and bad_archive
+            )
             if value and not reported and (why := _bad_text(value)):
                 err(f"{name}.{key}", why)
     return []
@@ -484,11 +512,13 @@ def _file_error(path: Path, message: str) -> ReportError:
 def read_text(path: Path, hint: str = GEOJSON_HINT) -> str:
     """Read a UTF-8 file (a BOM is fine); raise a ReportError naming it if it cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(Path(path))
     except FileNotFoundError:
         raise _file_error(path, "does not exist") from None
     except IsADirectoryError:
         raise _file_error(path, "is a folder, not a file") from None
+    except NotARegularFile:
+        raise _file_error(path, "is not a regular file (a FIFO or a device?)") from None
     except OSError as exc:
         raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

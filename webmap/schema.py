@@ -18,7 +18,7 @@ from webmap.reports import (
     STATUSES,
 )
 
-PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _EDTF_PART = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?"
 EDTF_DATE = f"^{_EDTF_PART}(/{_EDTF_PART})?$"  # EDTF level 1: ~ about, ? uncertain, A/B
 HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://"

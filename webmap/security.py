@@ -11,7 +11,9 @@ MAX_QUERY_BYTES = 4096  # the longest shared link needs well under 1 KB
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
-def content_security_policy(frame_ancestors: str, image_origins: tuple[str, ...] = ()) -> str:
+def content_security_policy(
+    frame_ancestors: str | None, image_origins: tuple[str, ...] = ()
+) -> str:
     """Return the CSP: scripts, data and fonts from this site only; no inline or eval'd code.
 
     Inline styles stay allowed: Leaflet positions the map with them, and CSS cannot run code.
@@ -28,7 +30,15 @@ def content_security_policy(frame_ancestors: str, image_origins: tuple[str, ...]
         "form-action": "'self'",
         "frame-ancestors": frame_ancestors,
     }
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
+    return "; ".join(f"{name} {value}" for name, value in directives.items() if value)
+
+
+def meta_policy() -> str:
+    """Return the CSP for a <meta> tag in the static site (which has no headers).
+
+    frame-ancestors is left out: browsers ignore it in <meta> (and say so in the console).
+    """
+    return content_security_policy(None, _image_origins())
 
 
 def _image_origins() -> tuple[str, ...]:
@@ -68,3 +78,4 @@ def init_app(app: Flask) -> None:
     """Refuse oversized requests and add the security headers to every response."""
     app.before_request(refuse_oversized_requests)
     app.after_request(add_security_headers)
+    app.jinja_env.globals["meta_policy"] = meta_policy

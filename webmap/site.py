@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -14,13 +17,15 @@ from webmap.links import STATIC_DATA
 from webmap.web import current_store
 
 STATIC_DIR = Path(__file__).parent / "static"
+MARKER = ".webmap-site"  # in every site build_site writes: it may replace that folder
 
 
 def _pages(app: Flask) -> list[tuple[str, str]]:
     """Return (URL path, output file) for every page of the site."""
     with app.app_context():
         store = current_store()
-        pages = [("/", "index.html"), ("/reports", "reports.html"), ("/map.js", "map.js")]
+        script = f"map.{store.map_digest}.js"
+        pages = [("/", "index.html"), ("/reports", "reports.html"), (f"/{script}", script)]
         pages.append(("/palette.css", "palette.css"))
         pages += [(f"/reports/{r.id}", f"reports/{r.id}.html") for r in store.reports]
         pages += [(f"/stories/{s.id}", f"stories/{s.id}.html") for s in store.stories]
@@ -66,13 +71,65 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
         yield f"export/reports.{fmt}", lambda fmt=fmt: export_bytes(reports, fmt)
 
 
+class SiteError(Exception):
+    """Raised when the site cannot be written where it was asked for."""
+
+
 def build_site(app: Flask, outdir: Path, progress: Callable[[Iterable], Iterable] = iter) -> int:
-    """Write the static site into outdir; return how many files were written."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    files = list(site_files(app))
-    for relative, make in progress(files):
-        target = outdir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(make())
-    shutil.copytree(STATIC_DIR, outdir / "static", dirs_exist_ok=True)
+    """Write the static site into outdir; return how many files were written.
+
+    The site is written into a new folder beside outdir and moved into place only once it is
+    complete, so a full disk or an error leaves no partial site. An existing outdir is
+    replaced only if it is empty or a site this function wrote.
+    """
+    outdir = Path(outdir).absolute()
+    _check_target(outdir)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}.building-"))
+    try:
+        os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes it private; a site is shared
+        files = list(site_files(app))
+        for relative, make in progress(files):
+            target = building / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(make())
+        shutil.copytree(STATIC_DIR, building / "static", dirs_exist_ok=True)
+        (building / MARKER).write_text("Written by `webmap build-site`.\n", "utf-8")
+        _move_into_place(building, outdir)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return len(files)
+
+
+def _umask() -> int:
+    """Return the process's umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _check_target(outdir: Path) -> None:
+    """Refuse an outdir that is a file, or a folder of other things that would be lost."""
+    if outdir.exists() and not outdir.is_dir():
+        raise SiteError(f"{outdir} is a file, not a folder")
+    if outdir.is_dir() and any(outdir.iterdir()) and not (outdir / MARKER).exists():
+        raise SiteError(
+            f"{outdir} is not empty and was not written by `webmap build-site`; "
+            "choose a new or empty folder"
+        )
+
+
+def _move_into_place(building: Path, outdir: Path) -> None:
+    """Replace outdir (if any) with the finished site."""
+    if not outdir.exists():
+        building.rename(outdir)
+        return
+    old = outdir.with_name(f".{outdir.name}.old-{secrets.token_hex(4)}")
+    outdir.rename(old)
+    try:
+        building.rename(outdir)
+    except BaseException:
+        old.rename(outdir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

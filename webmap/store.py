@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from webmap.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
+from webmap.datafiles import file_problem
 from webmap.index_cache import cached_index, file_digest
 from webmap.mapview import MapParts, build_map
 from webmap.ranges import ring_features
 from webmap.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
 from webmap.reports import REPORTS_FILE, Problem, ReportError, read_reports_into
 from webmap.stories import STORIES_DIR, Story, load_stories
+
+log = logging.getLogger(__name__)
+# What /healthz and the 503 page say, whatever the details (those go to the log).
+REASONS = {
+    "data": "the data files have problems",
+    "read": "a data file could not be read",
+    "other": "the data could not be loaded",
+    "slow": "loading the data took too long",
+}
 
 
 @dataclass
@@ -28,7 +39,11 @@ class DataStore:
     stories: list[Story] = field(default_factory=list)
     story_problems: list[Problem] = field(default_factory=list)
     version: str = ""
-    error: str = ""
+    map_digest: str = ""  # of the map's script, which is served under it
+    # The previous data's script by its digest, for pages rendered just before a reload.
+    older_scripts: dict[str, str] = field(default_factory=dict)
+    error: str = ""  # every detail, for the log only
+    reason: str = ""  # a few generic words, for /healthz and the 503 page
 
     @property
     def reports(self) -> ReportList:
@@ -67,6 +82,17 @@ def read_index(path: Path) -> ReportIndex:
     return builder.build()
 
 
+def check_file_kinds(data_dir: Path) -> None:
+    """Raise ReportError if a data file is a FIFO, a device, or a link out of data_dir."""
+    problems = [
+        Problem(str(data_dir / name), "-", "file", why)
+        for name in data_files(data_dir)
+        if (why := file_problem(data_dir / name, data_dir))
+    ]
+    if problems:
+        raise ReportError(problems)
+
+
 def load_store(
     data_dir: Path,
     tiles: str = "none",
@@ -75,21 +101,36 @@ def load_store(
 ) -> DataStore:
     """Load reports and geodata from data_dir and build the map; record the error if any.
 
-    With cache_dir, the checked reports are cached there, so the next start is quick.
+    Never raises: any failure at all is recorded in `error` (the details, for the log) and
+    `reason` (a few generic words, for strangers). With cache_dir, the checked reports are
+    cached there, so the next start is quick.
     """
     store = DataStore(data_dir=Path(data_dir))
+    try:
+        _load_into(store, tiles, static_prefix, cache_dir)
+    except (ReportError, AtlasError) as exc:
+        store.error, store.reason = str(exc), REASONS["data"]
+    except OSError as exc:
+        log.exception("A data file could not be read")
+        store.error, store.reason = f"{type(exc).__name__}: {exc}", REASONS["read"]
+    except Exception as exc:  # anything at all: the server stays up and says so
+        log.exception("Loading the map data failed")
+        store.error, store.reason = f"{type(exc).__name__}: {exc}", REASONS["other"]
+    return store
+
+
+def _load_into(store: DataStore, tiles: str, static_prefix: str, cache_dir: Path | None) -> None:
+    """Fill store from its data directory; raise on any failure."""
+    check_file_kinds(store.data_dir)
     reports_path = store.data_dir / REPORTS_FILE
     digest = file_digest(reports_path)
-    try:
-        store.index = cached_index(digest, lambda: read_index(reports_path), cache_dir)
-        store.atlas = load_atlas(store.data_dir)
-    except (ReportError, AtlasError) as exc:
-        store.error = str(exc)
-        return store
+    store.index = cached_index(digest, lambda: read_index(reports_path), cache_dir)
+    store.atlas = load_atlas(store.data_dir)
     store.stories, store.story_problems = load_stories(
         store.data_dir, set(store.index.ids.tolist())
     )
     store.map_parts = build_map(store.atlas, tiles=tiles, static_prefix=static_prefix)
+    store.map_digest = hashlib.sha256(store.map_parts.script.encode()).hexdigest()[:16]
     store.layer_json = {
         name: json.dumps(store.atlas.layer_geojson(name), separators=(",", ":")).encode()
         for name in LAYER_FILES
@@ -97,4 +138,3 @@ def load_store(
     ranged = [store.index.report(i) for i in store.index.columns["ranged"].nonzero()[0]]
     store.layer_json["ranges"] = json.dumps(ring_features(ranged)).encode()
     store.version = data_version(store.data_dir, digest)
-    return store

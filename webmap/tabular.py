@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -49,6 +50,8 @@ SOURCE_FIELDS = ("url", "publisher", "title", "published", "language", "affiliat
 SOURCE_FIELDS += ("archive_url", "note", "stance", "says")
 # A spreadsheet runs a cell that starts with one of these as a formula; we quote it with '.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A decimal number in ASCII digits: float() also takes "١٢", "1_000", "nan" and "inf".
+ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _quoted(value: str) -> bool:
@@ -120,10 +123,7 @@ def _parse_number(
     """Return text as a float, None when empty, or record a problem."""
     if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
+    value = float(text) if ASCII_NUMBER.fullmatch(text) else math.nan
     if math.isnan(value) or math.isinf(value):
         hint = "; write decimals with a point, e.g. 53.9" if "," in text else ""
         if not hint and column in ("lat", "lon"):
