@@ -99,3 +99,11 @@ def page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
     context.route("**/*", guard)
     yield page, log
     context.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_count() -> int:
+    """Return how many reports the shipped data holds."""
+    import json
+
+    return len(json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"])

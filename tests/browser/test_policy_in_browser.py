@@ -17,13 +17,13 @@ def violations(page) -> list[str]:
     return page.evaluate("window.__violations")
 
 
-def test_the_map_works_under_the_policy_and_breaks_none_of_it(page, live_server):
+def test_the_map_works_under_the_policy_and_breaks_none_of_it(page, live_server, shipped_count):
     page, log = page
     page.add_init_script(WATCH_VIOLATIONS)
     response = page.goto(live_server)
     assert "script-src 'self';" in response.headers["content-security-policy"]
     page.wait_for_function(DRAWN, timeout=20_000)
-    assert int(page.evaluate("document.documentElement.dataset.reportsDrawn")) == 50
+    assert int(page.evaluate("document.documentElement.dataset.reportsDrawn")) == shipped_count
 
     # Filters and search.
     page.locator('fieldset[data-filter="kind"] input[value="strike"]').check()

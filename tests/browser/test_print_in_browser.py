@@ -130,7 +130,7 @@ def check_handout(state: dict, expected_ids: list[str]) -> None:
     assert state["legendVisible"] and inside(state["scale"], state["frame"])
 
 
-def test_the_printed_map_is_numbered_keyed_and_whole(page, live_server, tmp_path):
+def test_the_printed_map_is_numbered_keyed_and_whole(page, live_server, tmp_path, shipped_count):
     page, log = page
     open_map(page, live_server)
     before = screen_state(page)
@@ -139,7 +139,7 @@ def test_the_printed_map_is_numbered_keyed_and_whole(page, live_server, tmp_path
     page.wait_for_function(PRINTED)
     state = page.evaluate(PRINTED_STATE)
     check_handout(state, shown_ids(page))
-    assert len(state["items"]) == 50
+    assert len(state["items"]) == shipped_count
     # The reports at Belarus's centroid share one marker.
     assert max(len(m["numbers"]) for m in state["markers"]) >= 5
     # Crimea, Sevastopol and the claimed oblasts, and whole countries, inside the frame.
@@ -207,14 +207,16 @@ def test_a_filtered_print_with_an_open_popup_comes_back_as_it_was(page, live_ser
     assert log.errors == []
 
 
-def test_printing_without_emulation_prepares_and_restores_by_the_print_events(page, live_server):
+def test_printing_without_emulation_prepares_and_restores_by_the_print_events(
+    page, live_server, shipped_count
+):
     page, log = page
     open_map(page, f"{live_server}/?kind=strike")
     before = screen_state(page)
     data = page.pdf(format="A4", landscape=True, print_background=True)  # beforeprint, afterprint
     reader = PdfReader(io.BytesIO(data))
     first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
-    assert "Data as of" in first and "3 of 50 reports shown" in first
+    assert "Data as of" in first and f"3 of {shipped_count} reports shown" in first
     labels = re.findall(r"\b[123]\b", first)
     assert {"1", "2", "3"} <= set(labels)  # the numbered markers are on the printed map
     page.wait_for_function("() => !window.webmapPrint.active()")

@@ -87,7 +87,7 @@
     criteria.to = toSpan ? toSpan[1] : "";
     for (const name of LIST_FILTERS) criteria[name] = values(name);
     criteria.actor = criteria.actor.map((a) => a.toUpperCase());
-    criteria.q = last("q").split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+    criteria.q = last("q").split(/\s+/).filter(Boolean).join(" ").normalize("NFKC").toLowerCase();
     const bbox = last("bbox").split(",").map(Number);
     if (bbox.length === 4 && bbox.every(Number.isFinite)) criteria.bbox = bbox;
     return criteria;
@@ -96,7 +96,7 @@
   function searchable(p) {
     const parts = [p.title, p.summary, p.place, p.claimed_by, ...(p.systems || [])];
     for (const s of p.sources || []) parts.push(s.publisher);
-    return parts.join(" ").toLowerCase();
+    return parts.join(" ").normalize("NFKC").toLowerCase();
   }
 
   /* Whether a report Feature meets the criteria; `skip` leaves one list filter out (for counts). */

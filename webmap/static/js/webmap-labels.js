@@ -173,9 +173,15 @@
       const cover = marks.find((t) => overlaps(t, dotBox));
       const at = (dx, dy, hiddenDot) => ({ pt, dx, dy, hiddenDot, dotBox: hiddenDot ? null : dotBox });
       if (cover) {
+        const right = cover.x2 + 2 - pt.x;
+        const left = cover.x1 - 2 - w - pt.x;
+        const above = cover.y1 - 2 - h - pt.y;
+        const below = cover.y2 + 2 - pt.y;
         return [
-          at(cover.x2 + 2 - pt.x, -h / 2, true), at(cover.x1 - 2 - w - pt.x, -h / 2, true),
-          at(-w / 2, cover.y1 - 2 - h - pt.y, true), at(-w / 2, cover.y2 + 2 - pt.y, true),
+          at(right, -h / 2, true), at(left, -h / 2, true), at(-w / 2, above, true), at(-w / 2, below, true),
+          at(right, above + h / 2, true), at(right, below - h / 2, true),
+          at(left, above + h / 2, true), at(left, below - h / 2, true),
+          at(right, above, true), at(left, above, true), at(right, below, true), at(left, below, true),
         ];
       }
       return [at(5, -h / 2, false), at(-w - 5, -h / 2, false), at(-w / 2, -h - 5, false), at(-w / 2, 5, false)];

@@ -195,6 +195,7 @@
     const marker = L.marker([lat, lon], { icon: icon, title: label, keyboard: true, riseOnHover: true });
     marker.bindPopup(popupFor(feature));
     marker.reportId = p.id;
+    marker.feature = feature;
     return marker;
   }
 
@@ -260,6 +261,25 @@
     icon.style.marginTop = "8px";
   }
 
+  /* Badges that would overlap are stacked one under the other. */
+  function stackBadges() {
+    const placed = [];
+    const icons = badges.getLayers().map((b) => b._icon).filter(Boolean);
+    icons.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+    for (const icon of icons) {
+      icon.style.marginTop = "8px";
+      let box = icon.getBoundingClientRect();
+      for (let tries = 0; tries < 8; tries++) {
+        const hit = placed.find((p) => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom);
+        if (!hit) break;
+        icon.style.marginTop = `${parseFloat(icon.style.marginTop) + hit.bottom - box.top + 3}px`;
+        box = icon.getBoundingClientRect();
+      }
+      placed.push(box);
+    }
+  }
+  map.on("zoomend", stackBadges);
+
   /* The names the badges already show on the map (a country's name is not written twice). */
   function badgeNames() {
     return new Set([...areaGroups.values()].filter((g) => g.shown.size).map((g) => g.name));
@@ -287,14 +307,13 @@
     return box;
   }
 
-  function addAreaReport(feature) {
+  function addAreaReport(feature, key) {
     const p = feature.properties;
     const [lon, lat] = feature.geometry.coordinates;
-    const key = areaKey(feature);
     let group = areaGroups.get(key);
     if (!group) {
       group = { key, latlng: L.latLng(lat, lon), features: [], shown: new Set(), precision: "country" };
-      group.badge = L.marker(group.latlng, { keyboard: true, riseOnHover: true, zIndexOffset: -100 });
+      group.badge = L.marker(group.latlng, { keyboard: true, riseOnHover: true, zIndexOffset: 1000 });
       group.listPopup = new FittedPopup({ className: "area-list-popup" });
       group.listPopup.setContent(() => areaList(group));
       group.badge.bindPopup(group.listPopup);
@@ -305,6 +324,7 @@
     group.features.push(feature);
     feature.popup = popupFor(feature);
     areaOf.set(p.id, group);
+    return group;
   }
 
   function openAreaReport(id) {
@@ -314,17 +334,26 @@
     map.openPopup(feature.popup);
   }
 
-  function areaKey(feature) {
+  function pointKey(feature) {
     const [lon, lat] = feature.geometry.coordinates;
-    return `${lon.toFixed(1)},${lat.toFixed(1)}`;  // one badge per country, however placed
+    return `${lon.toFixed(1)},${lat.toFixed(1)}`;
   }
 
+  const groupAt = new Map();  // a country badge's point -> its group
+
   function setReports(features) {
-    for (const feature of features) if (isAreaReport(feature.properties)) addAreaReport(feature);
+    // One badge per country, however its reports are placed ("Belarus", "Belarus (sites not disclosed)").
+    for (const feature of features) {
+      if (!isAreaReport(feature.properties)) continue;
+      const [lon, lat] = feature.geometry.coordinates;
+      const group = addAreaReport(feature, `country:${Math.round(lon * 2) / 2},${Math.round(lat * 2) / 2}`);
+      if (!groupAt.has(pointKey(feature))) groupAt.set(pointKey(feature), group);
+    }
     for (const feature of features) {
       if (isAreaReport(feature.properties)) continue;
       // A region report placed at a country's badge joins its list rather than sit under it.
-      if (feature.properties.precision === "region" && areaGroups.has(areaKey(feature))) addAreaReport(feature);
+      const group = feature.properties.precision === "region" && groupAt.get(pointKey(feature));
+      if (group) addAreaReport(feature, group.key);
       else markers.set(feature.properties.id, markerFor(feature));
     }
     for (const group of areaGroups.values()) group.name = groupName(group.features);
@@ -345,6 +374,7 @@
       if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); hangBadge(group.badge); }
       else badges.removeLayer(group.badge);
     }
+    stackBadges();
     clusters.clearLayers();
     const placed = new Promise((resolve) => { chunksDone = resolve; });
     clusters.addLayers(keep);
@@ -377,38 +407,27 @@
     });
   }
 
-  /* The largest cluster holding only reports at exactly this marker's point, if any. Zooming
-   * never separates such reports (the cluster would zoom to the maximum), so we spread it. */
-  function identicalStack(marker) {
-    const here = marker.getLatLng();
-    let stack = null;
-    for (let c = marker.__parent; c && c.__parent; c = c.__parent) {
-      if (!c.getAllChildMarkers().every((m) => m.getLatLng().equals(here))) break;
-      stack = c;
-    }
-    return stack;
-  }
-
-  /* Zoom just far enough for the stack to stand alone, spread it, then open the popup. */
-  function openInStack(marker, stack) {
+  /* Spread the cluster that holds a marker (if any), then open the marker's popup. */
+  function spreadAndOpen(marker) {
     return new Promise((resolve) => {
       let done = false;
-      const spread = () => {
+      const finish = () => {
         if (done) return;
         done = true;
-        if (!stack._icon) { clusters.zoomToShowLayer(marker, () => { marker.openPopup(); resolve(true); }); return; }
-        clusters.once("spiderfied", () => { marker.openPopup(); resolve(true); });
-        stack.spiderfy();
+        marker.openPopup();
+        setTimeout(() => resolve(true), 350);  // the popup may pan the map into view
       };
-      // Wait for the move and the clusters' own zoom animation (about 250 ms) to finish.
-      map.once("moveend", () => setTimeout(spread, 400));
-      setTimeout(spread, 1200);  // in case the view did not need to move
-      map.setView(marker.getLatLng(), Math.max(stack._zoom, map.getZoom()));
+      const parent = clusters.getVisibleParent(marker);
+      if (!parent || parent === marker || !parent.spiderfy) { finish(); return; }
+      clusters.once("spiderfied", finish);
+      parent.spiderfy();
+      setTimeout(finish, 1200);  // in case it was spread already
     });
   }
 
-  /* Open a report's popup, zooming into its cluster if needed. With keepView, a marker already
-   * visible opens without panning, so a shared link shows exactly the view it recorded. */
+  /* Open a report's popup, zooming in only as far as its place is known (a city's reports are
+   * spread out at city level rather than followed down to the street). With keepView, a marker
+   * already visible opens without panning, so a shared link shows exactly the view it recorded. */
   function openReport(id, keepView) {
     if (areaOf.has(id)) return isShown(id) ? openAreaAt(id, keepView) : Promise.resolve(false);
     const marker = markers.get(id);
@@ -420,14 +439,16 @@
       popup.options.autoPan = true;
       return Promise.resolve(true);
     }
-    const stack = identicalStack(marker);
-    if (stack) return openInStack(marker, stack);
+    const limit = Math.min(maxZoomFor(marker.feature.properties), map.getMaxZoom());
+    const parent = marker.__parent;
+    const apart = parent && Number.isFinite(parent._zoom) ? parent._zoom + 1 : map.getZoom();
+    const zoom = Math.min(Math.max(map.getZoom(), apart), limit);
+    const inView = map.getBounds().pad(-0.15).contains(marker.getLatLng());
+    if (zoom === map.getZoom() && inView) return spreadAndOpen(marker);
     return new Promise((resolve) => {
-      clusters.zoomToShowLayer(marker, () => {
-        marker.openPopup();
-        map.once("moveend", () => resolve(true));  // the popup may pan the map into view
-        setTimeout(() => resolve(true), 600);
-      });
+      // Wait for the move and the clusters' own zoom animation (about 250 ms) to finish.
+      map.once("moveend", () => setTimeout(() => spreadAndOpen(marker).then(resolve), 400));
+      map.setView(marker.getLatLng(), zoom);
     });
   }
 
