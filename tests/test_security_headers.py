@@ -94,3 +94,12 @@ def test_a_large_request_body_is_refused_unread(client):
 def test_an_absurdly_long_query_is_refused(client):
     assert client.get("/api/reports?q=" + "a" * 5000).status_code == 414
     assert client.get("/api/reports?q=" + "a" * 500).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/reports", "/reports/zapad-2021-exercise"])
+def test_pages_need_no_inline_styles_and_the_policy_allows_none(client, path):
+    response = client.get(path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "style-src 'self';" in policy and "unsafe-inline" not in policy
+    html = response.get_data(as_text=True)
+    assert "<style" not in html and " style=" not in html

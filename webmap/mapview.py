@@ -187,6 +187,9 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     inline = re.compile(r"<script>(.*?)</script>", re.DOTALL)
     head_code = "\n".join(code.strip() for code in inline.findall(header))
     header = inline.sub("", header)
+    # No inline styles either (style-src 'self'): folium's <style> blocks only size the map and
+    # the page, which webmap.css does (.map-area .folium-map, .map-page).
+    header = re.sub(r"<style>.*?</style>", "", header, flags=re.DOTALL)
     # Leaflet itself goes into /map.js too: the page has one script.
     header, head_files = take_head_scripts(header, static_prefix)
     country_style = {

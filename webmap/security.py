@@ -21,7 +21,7 @@ def content_security_policy(
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
-        "style-src": "'self' 'unsafe-inline'",
+        "style-src": "'self'",
         "img-src": " ".join(["'self'", "data:", *image_origins]),
         "connect-src": "'self'",
         "font-src": "'self'",

@@ -252,9 +252,10 @@
       rules.push(`.leaflet-overlay-pane path[fill="${style.fill}" i] { fill: url(#print-bloc-${bloc}); }`);
       rules.push(`.swatch[data-bloc="${bloc}"] { background: ${texture.swatch}, ${style.fill} !important; }`);
     }
-    const sheet = el("style", null, `@media print {\n${rules.join("\n")}\n}`);
-    sheet.id = "print-textures";
-    document.head.append(sheet);
+    // A constructed style sheet (CSSOM), so the page's style-src 'self' needs no exception.
+    const sheet = new CSSStyleSheet({ media: "print" });
+    sheet.replaceSync(rules.join("\n"));
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
   addTextures();
 
@@ -270,7 +271,7 @@
     const source = popup && popup._source && popup._source.reportId ? popup._source : null;
     saved = {
       center: map.getCenter(), zoom: map.getZoom(), zoomSnap: map.options.zoomSnap,
-      style: container.getAttribute("style"), clusters: map.hasLayer(wm.clusters),
+      style: container.style.cssText, clusters: map.hasLayer(wm.clusters),
       legendOpen: legend ? legend.open : null, source, items: [],
       badges: map.hasLayer(wm.badges), legendHome: legend ? legend.parentNode : null,
     };
@@ -331,8 +332,7 @@
     saved = null;
     if (s.layer) map.removeLayer(s.layer);
     const container = map.getContainer();
-    if (s.style === null) container.removeAttribute("style");
-    else container.setAttribute("style", s.style);
+    container.style.cssText = s.style;  // through the CSSOM, which style-src 'self' allows
     map.invalidateSize({ pan: false, animate: false });
     map.options.zoomSnap = s.zoomSnap;
     map.setView(s.center, s.zoom, { animate: false });
