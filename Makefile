@@ -18,9 +18,10 @@ $(VENV)/.installed-deploy: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[deploy]'
 	touch $(VENV)/.installed $@
 
+# The tests run the production server too (gunicorn.conf.py), so they need the deploy extra.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(VENV)/.installed $@
+	$(BIN)/pip install --quiet -e '.[test,deploy]'
+	touch $(VENV)/.installed $(VENV)/.installed-deploy $@
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
