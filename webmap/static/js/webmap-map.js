@@ -414,11 +414,13 @@
       const finish = () => {
         if (done) return;
         done = true;
-        marker.openPopup();
+        // A marker still inside a cluster is not on the map: open its popup at its place.
+        if (marker._map) marker.openPopup();
+        else map.openPopup(marker.getPopup().setLatLng(marker.getLatLng()));
         setTimeout(() => resolve(true), 350);  // the popup may pan the map into view
       };
       const parent = clusters.getVisibleParent(marker);
-      if (!parent || parent === marker || !parent.spiderfy) { finish(); return; }
+      if (!parent || parent === marker || !parent.spiderfy || !parent._icon) { finish(); return; }
       clusters.once("spiderfied", finish);
       parent.spiderfy();
       setTimeout(finish, 1200);  // in case it was spread already
@@ -447,7 +449,10 @@
     if (zoom === map.getZoom() && inView) return spreadAndOpen(marker);
     return new Promise((resolve) => {
       // Wait for the move and the clusters' own zoom animation (about 250 ms) to finish.
-      map.once("moveend", () => setTimeout(() => spreadAndOpen(marker).then(resolve), 400));
+      let started = false;
+      const go = () => { if (!started) { started = true; spreadAndOpen(marker).then(resolve); } };
+      map.once("moveend", () => setTimeout(go, 400));
+      setTimeout(go, 1600);  // in case the view did not need to move
       map.setView(marker.getLatLng(), zoom);
     });
   }
