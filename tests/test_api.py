@@ -78,3 +78,36 @@ def test_broken_data_gives_503_with_a_generic_reason(data_dir):
     assert client.get("/api/reports").status_code == 503
     page = client.get("/")
     assert page.status_code == 503 and b"webmap check" in page.data
+
+
+def test_the_maps_light_view_keeps_what_it_draws_and_filters_by(client):
+    kind = client.get("/api/reports").get_json()["features"][0]["properties"]["kind"]
+    full = client.get(f"/api/reports?kind={kind}").get_json()["features"]
+    light = client.get(f"/api/reports?kind={kind}&view=map").get_json()["features"]
+    assert [f["id"] for f in light] == [f["id"] for f in full] and light
+    for slim, whole in zip(light, full, strict=True):
+        props = slim["properties"]
+        assert props["slim"] is True and props["title"] == whole["properties"]["title"]
+        assert props["summary"] == whole["properties"]["summary"]  # the search reads it
+        assert all(set(s) <= {"publisher", "affiliation", "stance"} for s in props["sources"])
+        assert [s["publisher"] for s in props["sources"]] == [
+            s["publisher"] for s in whole["properties"]["sources"]
+        ]
+        assert slim["geometry"] == whole["geometry"]
+    # A popup then fetches the whole record, with every source's address.
+    one = client.get(f"/api/reports/{light[0]['id']}").get_json()["properties"]
+    assert "slim" not in one and all(s["url"].startswith("http") for s in one["sources"])
+
+
+def test_the_map_page_loads_the_light_view(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "view=map" in html and "reportApiUrl" in html
+
+
+def test_the_map_gets_the_names_of_its_language_only(client):
+    every = client.get("/api/layers/labels").get_json()["features"]
+    english = client.get("/api/layers/labels?lang=en").get_json()["features"]
+    assert len(english) == len(every)
+    assert all(set(f["properties"]["names"]) <= {"en"} for f in english)
+    assert any(len(f["properties"]["names"]) > 1 for f in every)
+    assert "lang=en" in client.get("/").get_data(as_text=True)

@@ -30,7 +30,8 @@ def test_map_config_is_valid_json_with_the_style_tables(client):
     html = client.get("/").get_data(as_text=True)
     raw = re.search(r'id="webmap-config">(.*?)</script>', html, re.S).group(1)
     config = json.loads(raw)
-    assert config["reportsUrl"] == "/api/reports"
+    assert config["reportsUrl"] == "/api/reports?view=map"  # the light view; popups fetch the rest
+    assert config["reportApiUrl"] == "/api/reports/REPORT_ID"
     assert set(config["kinds"]) == set(KIND_STYLES)
 
 

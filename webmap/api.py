@@ -14,6 +14,7 @@ from webmap.geojson_io import dumps_feature_collection
 from webmap.history import cached_reports_as_of, parse_as_of
 from webmap.revisions import REVISIONS_FILE
 from webmap.schema import report_schema
+from webmap.slim import labels_in, slim_chunks, slim_feature
 from webmap.web import current_store, loaded_store
 
 bp = Blueprint("api", __name__)
@@ -44,9 +45,14 @@ def reports() -> Response:
         found = filter_reports(then, criteria)
         body = dumps_feature_collection([r.to_feature() for r in found], indent=None)
         return Response(body, mimetype=GEOJSON)
-    # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
-    # holding the whole collection twice.
-    response = Response(store.index.feature_chunks(store.index.query(criteria)), mimetype=GEOJSON)
+    positions = store.index.query(criteria)
+    if request.args.get("view") == "map":  # the map's first view: popups fetch the full record
+        slim = [slim_feature(store.index.feature_bytes(i)) for i in positions.tolist()]
+        response = Response(slim_chunks(slim), mimetype=GEOJSON)
+    else:
+        # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
+        # holding the whole collection twice.
+        response = Response(store.index.feature_chunks(positions), mimetype=GEOJSON)
     # The answer depends only on the data and the query: name it by both, so the cache layer
     # does not hash a large body on every request.
     query = hashlib.sha256(request.query_string).hexdigest()[:12]
@@ -70,8 +76,14 @@ def layer(name: str) -> Response:
     if name not in store.layer_json:
         known = ", ".join(store.layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
-    response = Response(store.layer_json[name], mimetype=GEOJSON)
-    response.set_etag(f"{store.version}-{name}")
+    lang = request.args.get("lang", "")
+    if name == "labels" and lang.isascii() and lang.isalpha() and len(lang) == 2:
+        # The map asks for the names of its own language only.
+        response = Response(labels_in(store.layer_json[name], lang), mimetype=GEOJSON)
+        response.set_etag(f"{store.version}-{name}-{lang}")
+    else:
+        response = Response(store.layer_json[name], mimetype=GEOJSON)
+        response.set_etag(f"{store.version}-{name}")
     # The map asks for ?v=<data version>: that URL always means these bytes.
     response.cache_control.immutable = request.args.get("v") == store.version or None
     return response

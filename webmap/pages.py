@@ -57,9 +57,14 @@ def index() -> str:
     as_of = request.args.get("as_of", "").strip()
     urls = {
         # The record as it stood on as_of, when asked (the API checks the day).
-        "reportsUrl": site_url("api.reports", **({"as_of": as_of} if as_of else {}))
+        # The map's light view (popups fetch the full record); the static site ships it whole.
+        "reportsUrl": site_url("api.reports", view="map", **({"as_of": as_of} if as_of else {}))
         if not is_static_site()
         else site_url("api.reports"),
+        "reportApiUrl": None if is_static_site() else site_url("api.report", report_id="REPORT_ID"),
+        "reportsFullUrl": None
+        if is_static_site()
+        else site_url("api.reports", **({"as_of": as_of} if as_of else {})),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
         # Named by the data version, so they can be cached for good (see api.layer).
         "layerUrls": {
@@ -69,8 +74,13 @@ def index() -> str:
             **{
                 name: site_url("api.layer", name=name, v=store.version)
                 for name in BASEMAP_LAYERS
-                if name in store.layer_json
+                if name in store.layer_json and name != "labels"
             },
+            **(
+                {"labels": site_url("api.layer", name="labels", v=store.version, lang="en")}
+                if "labels" in store.layer_json
+                else {}
+            ),
         },
     }
     if is_static_site():  # file:// cannot fetch, so the data comes as scripts

@@ -79,7 +79,7 @@
     map.invalidateSize();
   });
 
-  map.on("popupopen", (e) => {
+  map.on("popupopen webmap:popupfilled", (e) => {
     if (!sheetMode()) return;
     const content = e.popup.getElement().querySelector(".leaflet-popup-content");
     sheetBody.replaceChildren(...content.childNodes);

@@ -177,9 +177,39 @@
     },
   });
 
+  /* The map first loads a light view of each report (sources cut to publisher, affiliation and
+   * stance); a popup fetches the full record once, then shows every source. */
+  const fullRecords = new Map();
+  function fullRecord(feature) {
+    const id = feature.properties.id;
+    if (!feature.properties.slim || !config.reportApiUrl) return Promise.resolve(feature);
+    if (!fullRecords.has(id)) {
+      fullRecords.set(id, loadJson(config.reportApiUrl.replace("REPORT_ID", encodeURIComponent(id)))
+        .then((full) => { feature.properties = full.properties; return feature; })
+        .catch((error) => { fullRecords.delete(id); throw error; }));
+    }
+    return fullRecords.get(id);
+  }
+
   function popupFor(feature) {
     const popup = new FittedPopup({ autoPanPadding: [24, 24] });
-    popup.setContent(() => popupContent(feature));
+    popup.setContent(() => {
+      const box = popupContent(feature);
+      if (feature.properties.slim) {
+        box.setAttribute("aria-busy", "true");
+        fullRecord(feature)
+          .then(() => {
+            if (!popup.isOpen()) return;
+            popup.setContent(popup.getContent());
+            map.fire("webmap:popupfilled", { popup });
+          })
+          .catch((error) => {
+            box.removeAttribute("aria-busy");
+            box.append(el("p", "caveat", `The sources could not be loaded (${error.message}). Try again.`));
+          });
+      }
+      return box;
+    });
     popup.reportId = feature.properties.id;
     return popup;
   }
@@ -431,6 +461,15 @@
    * spread out at city level rather than followed down to the street). With keepView, a marker
    * already visible opens without panning, so a shared link shows exactly the view it recorded. */
   function openReport(id, keepView) {
+    // A report opened by the page itself (a story step, a shared link) waits for its full record,
+    // so its popup shows every source at once; a click opens at once and fills in.
+    const feature = markers.has(id) ? markers.get(id).feature
+      : areaOf.has(id) ? areaOf.get(id).features.find((f) => f.properties.id === id) : null;
+    if (!feature) return Promise.resolve(false);
+    return fullRecord(feature).catch(() => feature).then(() => openLoaded(id, keepView));
+  }
+
+  function openLoaded(id, keepView) {
     if (areaOf.has(id)) return isShown(id) ? openAreaAt(id, keepView) : Promise.resolve(false);
     const marker = markers.get(id);
     if (!marker || !clusters.hasLayer(marker)) return Promise.resolve(false);
@@ -582,5 +621,6 @@
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, setReports, showOnly, openReport,
     recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
+    fullRecord,
   };
 })();

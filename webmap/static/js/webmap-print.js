@@ -263,8 +263,28 @@
 
   let saved = null;
 
+  /* The map holds a light view of the reports; the handout lists every source in full, so it
+   * fetches the full records first. beforeprint cannot wait for a promise, so this request is
+   * synchronous: printing is rare, and the page is already laid out. */
+  function ensureFullRecords() {
+    const features = window.webmap.features();
+    const url = wm.config.reportsFullUrl;
+    if (!url || !features.some((f) => f.properties.slim)) return;
+    try {
+      const request = new XMLHttpRequest();
+      request.open("GET", url, false);
+      request.send();
+      if (request.status !== 200) return;
+      const full = new Map(JSON.parse(request.responseText).features.map((f) => [f.properties.id, f.properties]));
+      for (const f of features) if (full.has(f.properties.id)) f.properties = full.get(f.properties.id);
+    } catch (error) {
+      // The list then names each source's publisher without its address.
+    }
+  }
+
   function prepare() {
     if (saved) return saved.items.length;
+    ensureFullRecords();
     const container = map.getContainer();
     const legend = document.querySelector(".legend");
     const popup = map._popup && map.hasLayer(map._popup) ? map._popup : null;

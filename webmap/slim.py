@@ -1,0 +1,35 @@
+"""The map's light view of a report: what it draws, filters and searches by."""
+
+from __future__ import annotations
+
+import json
+
+# What the map needs of a source before its popup opens: the facet counts and the caveat read
+# the affiliation; the search reads the publisher.
+MAP_SOURCE_FIELDS = ("publisher", "affiliation", "stance")
+
+
+def slim_feature(raw: bytes | memoryview) -> bytes:
+    """Return a report Feature with its sources cut to MAP_SOURCE_FIELDS and marked slim."""
+    feature = json.loads(bytes(raw))
+    props = feature["properties"]
+    props["sources"] = [
+        {k: s[k] for k in MAP_SOURCE_FIELDS if k in s} for s in props.get("sources") or []
+    ]
+    props.pop("translations", None)
+    props["slim"] = True
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def slim_chunks(features: list[bytes]) -> list[bytes]:
+    """Return the pieces of a FeatureCollection of slim reports."""
+    return [b'{"type":"FeatureCollection","features":[', b",".join(features), b"]}"]
+
+
+def labels_in(layer: bytes, lang: str) -> bytes:
+    """Return the label layer with each feature's names cut to one language (if it has it)."""
+    data = json.loads(layer)
+    for feature in data["features"]:
+        names = feature["properties"].get("names") or {}
+        feature["properties"]["names"] = {lang: names[lang]} if lang in names else {}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
