@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webmap.palette import BLOC_FILLS, RIVER, SEA
+from webmap.reports import STANCE_HEADINGS
 
 KIND_STYLES: dict[str, dict[str, str]] = {
     "deployment_announcement": {
@@ -56,15 +57,8 @@ AFFILIATION_LABELS: dict[str, str] = {
     "wire": "News agency",
     "unknown": "Affiliation unknown",
 }
-# How a source stands to the claim, in the order popups and pages list them.
-STANCE_LABELS: dict[str, str] = {
-    "claim": "The claim",
-    "relays": "Reported by",
-    "confirms": "Confirmed by",
-    "disputes": "Disputed by",
-    "denies": "Denied by",
-    "context": "Background",
-}
+# How a source stands to the claim, in the order popups and pages list them (one table).
+STANCE_LABELS: dict[str, str] = STANCE_HEADINGS
 AREA_STYLES: dict[str, dict[str, str]] = {
     "occupied": {"label": "Ukraine, occupied by Russia (Crimea, Sevastopol, since 2014)"},
     "partly": {"label": "Ukraine, parts occupied by Russia (Donetsk, Luhansk, from 2014)"},
