@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from webmap.importer import apply_import, plan_import  # noqa: E402
-from webmap.reports import Source, load_reports  # noqa: E402
-from webmap.tabular import reports_to_csv  # noqa: E402
+from webmap.record.importer import apply_import, plan_import  # noqa: E402
+from webmap.record.reports import Source, load_reports  # noqa: E402
+from webmap.record.tabular import reports_to_csv  # noqa: E402
 
 ROWS = 1000
 RUNS = 7

@@ -159,8 +159,8 @@ def baseline_html(reports_path: Path, vendor: str = "/vendor/") -> str:
     import geopandas as gpd
     from shapely.geometry import box
 
-    from webmap.geodata_build import REGION_BBOX, _natural_earth_zip
-    from webmap.reports import load_reports
+    from webmap.geo.geodata_build import REGION_BBOX, _natural_earth_zip
+    from webmap.record.reports import load_reports
 
     world = gpd.read_file(_natural_earth_zip(), encoding="utf-8")
     region = world[world.intersects(box(*REGION_BBOX)) | world["ADM0_A3"].isin(["RUS", "KAZ"])]
@@ -227,7 +227,7 @@ def serve_baseline(html: str) -> tuple[str, Callable[[], None]]:
     from flask import Flask, Response, send_from_directory
     from werkzeug.serving import make_server
 
-    from webmap import http_cache
+    from webmap.web import http_cache
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = Flask("baseline")
@@ -374,7 +374,7 @@ def network_rows(name: str, loads: dict[str, list[Load]]) -> list[tuple[str, ...
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from webmap.reports import load_reports
+    from webmap.record.reports import load_reports
 
     rows: list[tuple[str, ...]] = []
     count = len(load_reports(SHIPPED / "reports.geojson"))

@@ -16,7 +16,7 @@ RUNS = 5
 # VmHWM, the peak resident set of this process image (ru_maxrss would include the parent's,
 # which Linux carries across fork and exec).
 RSS_PROBE = """
-from webmap import create_app
+from webmap.web.app import create_app
 app = create_app()
 client = app.test_client()
 for path in ["/", "/map.js", "/api/reports", "/api/reports?kind=strike&from=2024", "/reports"]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from webmap import create_app
+from webmap.web.app import create_app
 
 DATA = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).parent.parent / "geodata"

@@ -68,7 +68,7 @@ def test_healthz_reports_data_version(client):
 
 
 def test_broken_data_gives_503_with_a_generic_reason(data_dir):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     (data_dir / "reports.geojson").write_text("{not json", "utf-8")
     client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()

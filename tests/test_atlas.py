@@ -4,7 +4,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from webmap.atlas import Atlas, AtlasError, load_atlas, load_memberships
+from webmap.geo.atlas import Atlas, AtlasError, load_atlas, load_memberships
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = Path(__file__).parent.parent / "geodata"

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from webmap import create_app
 from webmap.cli import cli
-from webmap.reports import load_reports
-from webmap.tabular import CSV_COLUMNS
+from webmap.record.reports import load_reports
+from webmap.record.tabular import CSV_COLUMNS
+from webmap.web.app import create_app
 
 FIXTURE = Path(__file__).parent / "data" / "reports.geojson"
 MINSK = [27.56, 53.9]
@@ -490,7 +490,7 @@ def test_an_unwritable_data_folder_is_explained(runner, stored, tmp_path, monkey
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("webmap.geojson_io.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("webmap.record.geojson_io.tempfile.mkstemp", refuse)
     result = run(runner, "import", str(source))
     assert result.exit_code == 1
     assert (
@@ -516,7 +516,7 @@ def paused(src, dst):
     rename(src, dst)
 
 os.replace = paused
-from webmap import create_app
+from webmap.web.app import create_app
 from webmap.cli import cli
 cli(args, prog_name="webmap")
 """
@@ -564,7 +564,7 @@ def test_an_import_killed_before_the_rename_leaves_the_old_file(runner, stored, 
 # Run a webmap command in a fresh process and report its peak memory on the last stderr line.
 MEASURED = """
 import resource, sys
-from webmap import create_app
+from webmap.web.app import create_app
 from webmap.cli import cli
 try:
     cli(sys.argv[1:], prog_name="webmap")

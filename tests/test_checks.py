@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from webmap.checks import check_paths, load_land, report_warnings
 from webmap.cli import cli
-from webmap.reports import source_caveat
+from webmap.record.checks import check_paths, load_land, report_warnings
+from webmap.record.reports import source_caveat
 
 DATA = Path(__file__).parent / "data"
 LAND = load_land(DATA)

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from webmap import create_app
 from webmap.cli import cli
+from webmap.web.app import create_app
 
 
 @pytest.fixture

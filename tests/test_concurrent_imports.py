@@ -14,7 +14,7 @@ from filelock import FileLock
 
 ROUNDS = 4
 EXTRA = 3000
-LOCK_FILE = ".webmap-import.lock"  # webmap.importer.LOCK_FILE
+LOCK_FILE = ".webmap-import.lock"  # webmap.record.importer.LOCK_FILE
 WEBMAP = [sys.executable, "-c", "from webmap.cli import cli; cli()"]
 
 
@@ -102,7 +102,7 @@ def test_an_import_removes_what_a_killed_import_left(data_dir, tmp_path, stale_t
 
 
 def test_a_cache_write_a_killed_process_left_is_removed(data_dir, tmp_path):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     cache = tmp_path / "cache"
     cache.mkdir()

@@ -1,6 +1,6 @@
 import pytest
 
-from webmap.dates import date_span, parse_partial_date, parse_period, written_date
+from webmap.record.dates import date_span, parse_partial_date, parse_period, written_date
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from webmap.dates import edtf_span, written_edtf
-from webmap.filters import filter_reports, parse_criteria
-from webmap.reports import report_from_feature, validate_feature
+from webmap.catalog.filters import filter_reports, parse_criteria
+from webmap.record.dates import edtf_span, written_edtf
+from webmap.record.reports import report_from_feature, validate_feature
 
 CORE_JS = Path(__file__).parent.parent / "webmap" / "static" / "js" / "webmap-core.js"
 
@@ -144,7 +144,7 @@ def test_the_api_and_the_pages_use_the_span_and_the_words(client, data_dir):
     zapad = next(f for f in data["features"] if f["id"] == "zapad-2021-exercise")
     zapad["properties"]["date"] = "2021-07/2021-12"
     path.write_text(json.dumps(data), "utf-8")
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     fresh = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": ""})
     web = fresh.test_client()

@@ -5,8 +5,8 @@ import pyogrio
 import pytest
 
 from webmap.cli import cli
-from webmap.exports import export_bytes
-from webmap.reports import Source, load_reports
+from webmap.record.exports import export_bytes
+from webmap.record.reports import Source, load_reports
 
 REPORTS = load_reports(Path(__file__).parent / "data" / "reports.geojson")
 

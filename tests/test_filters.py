@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from webmap.filters import FilterError, filter_reports, parse_criteria
-from webmap.reports import load_reports
+from webmap.catalog.filters import FilterError, filter_reports, parse_criteria
+from webmap.record.reports import load_reports
 
 REPORTS = load_reports(Path(__file__).parent / "data" / "reports.geojson")
 ORESHNIK_MINSK = "putin-oreshnik-belarus-announcement-2024"
@@ -70,7 +70,7 @@ INDEX_CASES = [
 
 @pytest.mark.parametrize("args", INDEX_CASES)
 def test_vectorised_index_matches_the_plain_filter(args):
-    from webmap.report_index import ReportIndex
+    from webmap.catalog.report_index import ReportIndex
 
     index = ReportIndex.of(SHIPPED)
     criteria = parse_criteria(args)

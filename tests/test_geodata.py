@@ -10,12 +10,12 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from webmap.geodata_build import _unwarp, _warp
-from webmap.geodata_cities import city_rank
-from webmap.geodata_labels import country_class, label_point
-from webmap.geodata_water import decode_topojson
-from webmap.ranges import capitals_in_range
-from webmap.reports import report_from_feature
+from webmap.geo.geodata_build import _unwarp, _warp
+from webmap.geo.geodata_cities import city_rank
+from webmap.geo.geodata_labels import country_class, label_point
+from webmap.geo.geodata_water import decode_topojson
+from webmap.geo.ranges import capitals_in_range
+from webmap.record.reports import report_from_feature
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 LEVELS = ["overview", "closeup"]

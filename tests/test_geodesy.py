@@ -1,7 +1,7 @@
 import pytest
 from shapely.geometry import Point, Polygon
 
-from webmap.geodesy import GEOD, distance_km, nearest, range_ring
+from webmap.geo.geodesy import GEOD, distance_km, nearest, range_ring
 
 
 def test_distance_minsk_warsaw():

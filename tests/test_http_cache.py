@@ -42,7 +42,7 @@ def test_gzipped_api_body_is_the_geojson(client):
 
 
 def test_a_remembered_compressed_answer_is_never_served_for_other_data(app, data_dir):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     gz = {"Accept-Encoding": "gzip"}
     before = gzip.decompress(app.test_client().get("/api/reports", headers=gz).data)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.reports import load_reports
-from webmap.tabular import CSV_COLUMNS, reports_to_csv
+from webmap.record.reports import load_reports
+from webmap.record.tabular import CSV_COLUMNS, reports_to_csv
 
 HEADER = ",".join(CSV_COLUMNS)
 
@@ -137,7 +137,8 @@ def test_unusable_files_are_explained(runner, stored, tmp_path, name, content, m
 def test_an_import_leaves_the_checked_reports_cached_for_the_next_start(
     data_dir, tmp_path, monkeypatch
 ):
-    from webmap import create_app, store
+    from webmap.catalog import store
+    from webmap.web.app import create_app
 
     cache = tmp_path / "cache"
     app = create_app({"DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": str(cache)})

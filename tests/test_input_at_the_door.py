@@ -9,7 +9,7 @@ import json
 import pytest
 
 from webmap.cli import cli
-from webmap.dates import parse_partial_date
+from webmap.record.dates import parse_partial_date
 
 ARABIC_DATE = "٢٠٢٤-٠١-٠١"  # 2024-01-01 in Arabic-Indic digits: \d matches them, int() reads them
 OTHER_DIGITS = [ARABIC_DATE, "２０２４-０１-０１", "۲۰۲۴", "२०२४-०१"]
@@ -173,9 +173,9 @@ SEARCHES = [
 
 @pytest.mark.parametrize("q", SEARCHES)
 def test_the_index_finds_what_the_plain_filter_finds(data_dir, q):
-    from webmap.filters import filter_reports, parse_criteria
-    from webmap.report_index import ReportIndex
-    from webmap.reports import load_reports
+    from webmap.catalog.filters import filter_reports, parse_criteria
+    from webmap.catalog.report_index import ReportIndex
+    from webmap.record.reports import load_reports
 
     reports = load_reports(data_dir / "reports.geojson")
     index = ReportIndex.of(reports)

@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from webmap import create_app
 from webmap.cli import cli
-from webmap.linkcheck import CACHE_FILE, USER_AGENT, check_urls
-from webmap.sources import archive_lookup_url
+from webmap.record.linkcheck import CACHE_FILE, USER_AGENT, check_urls
+from webmap.record.sources import archive_lookup_url
+from webmap.web.app import create_app
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from webmap.assets import UnvendoredAssetError, use_vendored_assets
-from webmap.atlas import load_atlas
-from webmap.bundle import APP_SCRIPTS, STATIC
-from webmap.mapview import TileProviderError, build_map, tile_layer
+from webmap.geo.atlas import load_atlas
+from webmap.render.assets import UnvendoredAssetError, use_vendored_assets
+from webmap.render.bundle import APP_SCRIPTS, STATIC
+from webmap.render.mapview import TileProviderError, build_map, tile_layer
 
 ATLAS = load_atlas(Path(__file__).parent / "data")
 

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from webmap.styles import KIND_STYLES, STATUS_STYLES
-from webmap.web import current_store
+from webmap.render.styles import KIND_STYLES, STATUS_STYLES
+from webmap.web.errors import current_store
 
 
 def remote_refs(html: str) -> list[str]:
@@ -70,7 +70,7 @@ def test_unknown_report_page_is_404(client):
 
 
 def test_hostile_text_is_escaped_and_bad_urls_are_not_links(data_dir):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     path = data_dir / "reports.geojson"
     data = json.loads(path.read_text("utf-8"))
@@ -88,7 +88,7 @@ def test_hostile_text_is_escaped_and_bad_urls_are_not_links(data_dir):
 
 
 def test_report_page_says_when_a_claim_rests_on_one_source(data_dir):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     path = data_dir / "reports.geojson"
     data = json.loads(path.read_text("utf-8"))
@@ -161,7 +161,7 @@ def test_report_page_has_a_small_map_without_javascript(client):
 
 
 def test_long_lists_are_paged_and_keep_their_filters(data_dir):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     path = data_dir / "reports.geojson"
     data = json.loads(path.read_text("utf-8"))

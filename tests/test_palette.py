@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from webmap.palette import (
+from webmap.render.palette import (
     BLOC_FILLS,
     MIN_CVD_DELTA_E,
     MIN_GREY_STEP,
@@ -17,7 +17,7 @@ from webmap.palette import (
     separable_fills,
     simulate,
 )
-from webmap.styles import BLOC_STYLES, KIND_STYLES, client_styles, stylesheet
+from webmap.render.styles import BLOC_STYLES, KIND_STYLES, client_styles, stylesheet
 
 # The palette before this check existed: NATO and the Union State 8 grey levels apart, the
 # sea and NATO both light blue. The checks must catch it.

@@ -20,10 +20,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from webmap import create_app
 from webmap.cli import cli
-from webmap.geojson_io import dumps_feature_collection
-from webmap.reports import (
+from webmap.record.geojson_io import dumps_feature_collection
+from webmap.record.reports import (
     Problem,
     ReportError,
     check_collection,
@@ -33,7 +32,8 @@ from webmap.reports import (
     report_from_feature,
     validate_feature,
 )
-from webmap.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
+from webmap.record.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
+from webmap.web.app import create_app
 
 DATA = Path(__file__).parent / "data"
 STORED = json.loads((DATA / "reports.geojson").read_text("utf-8"))["features"]

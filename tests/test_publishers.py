@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.publishers import PUBLISHERS_FILE, domain_of, named_wire, read_publishers
-from webmap.reports import AFFILIATIONS
+from webmap.record.publishers import PUBLISHERS_FILE, domain_of, named_wire, read_publishers
+from webmap.record.reports import AFFILIATIONS
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 
@@ -121,7 +121,7 @@ def test_a_source_without_an_affiliation_takes_its_publishers(client, data_dir):
     report = next(f for f in data["features"] if f["properties"]["status"] == "announced")
     del report["properties"]["sources"][0]["affiliation"]  # rferl.org: a public broadcaster
     path.write_text(json.dumps(data), "utf-8")
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": ""})
     feature = app.test_client().get(f"/api/reports/{report['id']}").get_json()

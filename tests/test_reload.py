@@ -12,7 +12,7 @@ from urllib.request import urlopen
 import pytest
 from werkzeug.serving import make_server
 
-from webmap import create_app
+from webmap.web.app import create_app
 
 FIRST_TITLE = "Zapad-2021 Russia-Belarus strategic exercise, troop numbers disputed"
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from webmap.filters import parse_criteria
-from webmap.index_cache import cached_index
-from webmap.report_index import SORT_COLUMNS, ReportIndex
-from webmap.reports import load_reports
-from webmap.store import load_store, read_index
-from webmap.styles import KIND_STYLES, STATUS_STYLES
+from webmap.catalog.filters import parse_criteria
+from webmap.catalog.index_cache import cached_index
+from webmap.catalog.report_index import SORT_COLUMNS, ReportIndex
+from webmap.catalog.store import load_store, read_index
+from webmap.record.reports import load_reports
+from webmap.render.styles import KIND_STYLES, STATUS_STYLES
 
 SHIPPED_DIR = Path(__file__).parent.parent / "geodata"
 SHIPPED = load_reports(SHIPPED_DIR / "reports.geojson")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from webmap.reports import (
+from webmap.record.reports import (
     KINDS,
     ReportError,
     check_collection,

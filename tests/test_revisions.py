@@ -8,11 +8,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from webmap import revisions as revisions_module
 from webmap.cli import cli
-from webmap.history import record_as_of
-from webmap.revisions import REVISIONS_FILE, Revision, read_revisions
-from webmap.tabular import CSV_COLUMNS
+from webmap.record import revisions as revisions_module
+from webmap.record.history import record_as_of
+from webmap.record.revisions import REVISIONS_FILE, Revision, read_revisions
+from webmap.record.tabular import CSV_COLUMNS
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -196,13 +196,13 @@ def test_check_warns_when_a_report_changed_outside_import(runner, updated):
 
 
 def test_the_shipped_log_matches_the_shipped_reports():
-    from webmap.history import log_problems
+    from webmap.record.history import log_problems
 
     assert log_problems(SHIPPED) == []
 
 
 def test_the_feed_stays_valid_xml_whatever_the_text():
-    from webmap.atom import atom_feed
+    from webmap.render.atom import atom_feed
 
     hostile = "<script>alert(1)</script> & \x01\x0b\ufffe ]]> \"'"
     feature = {"type": "Feature", "id": "a", "properties": {"title": hostile}}

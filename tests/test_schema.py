@@ -4,7 +4,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from webmap.schema import report_schema
+from webmap.record.schema import report_schema
 
 SHIPPED = Path(__file__).parent.parent / "geodata" / "reports.geojson"
 

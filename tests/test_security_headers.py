@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from webmap import create_app
+from webmap.web.app import create_app
 
 PAGES = [
     "/",

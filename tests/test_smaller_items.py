@@ -12,10 +12,10 @@ import pytest
 from defusedxml import ElementTree
 from xss_corpus import write_data_dir
 
-from webmap import create_app
 from webmap.cli import cli
-from webmap.exports import export_bytes
-from webmap.reports import load_reports
+from webmap.record.exports import export_bytes
+from webmap.record.reports import load_reports
+from webmap.web.app import create_app
 
 KML = "{http://www.opengis.net/kml/2.2}"
 
@@ -62,7 +62,7 @@ def out_dir(tmp_path: Path) -> Path:
 
 
 def test_export_on_a_full_disk_leaves_nothing(runner, out_dir, monkeypatch):
-    monkeypatch.setattr("webmap.geojson_io.os.fsync", no_space)
+    monkeypatch.setattr("webmap.record.geojson_io.os.fsync", no_space)
     target = out_dir / "reports.geojson"
     result = runner.invoke(cli, ["export", "-o", str(target)])
     assert result.exit_code == 1
@@ -72,7 +72,7 @@ def test_export_on_a_full_disk_leaves_nothing(runner, out_dir, monkeypatch):
 
 
 def test_build_site_on_a_full_disk_leaves_no_partial_site(runner, out_dir, monkeypatch):
-    monkeypatch.setattr("webmap.site.shutil.copytree", no_space)  # half way through
+    monkeypatch.setattr("webmap.web.site.shutil.copytree", no_space)  # half way through
     out = out_dir / "site"
     result = runner.invoke(cli, ["build-site", str(out)])
     assert result.exit_code == 1

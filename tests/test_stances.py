@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.reports import validate_feature
-from webmap.schema import report_schema
+from webmap.record.reports import validate_feature
+from webmap.record.schema import report_schema
 
 
 def _edit(data_dir: Path, rid: str, status: str | None = None, **source_changes) -> Path:
@@ -107,8 +107,8 @@ SHIPPED = Path(__file__).parent.parent / "geodata"
 
 
 def test_every_shipped_source_says_what_it_says_and_bears_out_its_status():
-    from webmap.publishers import load_publishers
-    from webmap.record_rules import stance_problems, status_problems
+    from webmap.record.publishers import load_publishers
+    from webmap.record.record_rules import stance_problems, status_problems
 
     table = load_publishers(SHIPPED)
     features = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.reports import Report, Source, load_reports
-from webmap.stats import THREADS, coverage, independent_publishers, is_primary, thread_of
+from webmap.record.reports import Report, Source, load_reports
+from webmap.record.stats import THREADS, coverage, independent_publishers, is_primary, thread_of
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 WIRE = Source(url="https://example.org/a", publisher="Reuters", affiliation="wire")

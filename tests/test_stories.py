@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from webmap.reports import load_reports
-from webmap.stories import check_story, load_stories
+from webmap.record.reports import load_reports
+from webmap.record.stories import check_story, load_stories
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 IDS = {"a-report", "b-report"}
@@ -70,7 +70,7 @@ def test_check_command_reports_a_broken_story(runner, data_dir):
 
 
 def test_story_page_and_api(client, data_dir):
-    from webmap import create_app
+    from webmap.web.app import create_app
 
     (data_dir / "stories").mkdir()
     path = data_dir / "stories" / "my-story.json"

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from webmap.reports import ReportError, load_reports
-from webmap.stream_json import iter_collection
+from webmap.record.reports import ReportError, load_reports
+from webmap.record.stream_json import iter_collection
 
 SHIPPED = Path(__file__).parent.parent / "geodata" / "reports.geojson"
 

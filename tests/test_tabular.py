@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from webmap.reports import load_reports, report_from_feature
-from webmap.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
+from webmap.record.reports import load_reports, report_from_feature
+from webmap.record.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
 
 REPORTS = load_reports(Path(__file__).parent / "data" / "reports.geojson")
 HEADER = ",".join(CSV_COLUMNS[:-1])  # the columns DESIGN.md lists; source_note is optional

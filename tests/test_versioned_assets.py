@@ -8,12 +8,12 @@ import subprocess
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-from webmap import create_app
+from webmap.web.app import create_app
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 PROBE = """
 import json, re, sys
-from webmap import create_app
+from webmap.web.app import create_app
 app = create_app({"TESTING": True, "DATA_DIR": sys.argv[1], "INDEX_CACHE_DIR": ""})
 html = app.test_client().get("/").get_data(as_text=True)
 print(json.dumps(re.findall(r'id="(map_[^"]+)"', html) + re.findall(r'src="([^"]+)"', html)))

@@ -31,11 +31,11 @@ from xss_corpus import (
     write_data_dir,
 )
 
-from webmap import create_app
 from webmap.cli import cli
-from webmap.exports import export_bytes, kml_name
-from webmap.reports import Source, load_reports, validate_feature
-from webmap.tabular import FORMULA_STARTS, NUMBER_COLUMNS, features_from_csv
+from webmap.record.exports import export_bytes, kml_name
+from webmap.record.reports import Source, load_reports, validate_feature
+from webmap.record.tabular import FORMULA_STARTS, NUMBER_COLUMNS, features_from_csv
+from webmap.web.app import create_app
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcdoc"}
 FOREIGN_TAGS = {

@@ -16,7 +16,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from webmap.reports import AFFILIATIONS, KINDS, STATUSES, UNSAFE_CHARACTER
+from webmap.record.reports import AFFILIATIONS, KINDS, STATUSES, UNSAFE_CHARACTER
 
 FIXTURES = Path(__file__).parent / "data"
 

@@ -9,17 +9,17 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from webmap import index_cache
-from webmap.app import create_app
-from webmap.checks import check_paths, load_land, report_warnings
-from webmap.exports import FORMATS, export_bytes
-from webmap.geojson_io import atomic_write_bytes
-from webmap.importer import ImportLockError, apply_import, import_lock, plan_import
-from webmap.linkcheck import CACHE_FILE as LINKS_CACHE
-from webmap.linkcheck import TIMEOUT, link_problems
-from webmap.reports import REPORTS_FILE, Problem, ReportError, load_reports
-from webmap.site import SiteError, build_site
-from webmap.stats import coverage
+from webmap.catalog import index_cache
+from webmap.record.checks import check_paths, load_land, report_warnings
+from webmap.record.exports import FORMATS, export_bytes
+from webmap.record.geojson_io import atomic_write_bytes
+from webmap.record.importer import ImportLockError, apply_import, import_lock, plan_import
+from webmap.record.linkcheck import CACHE_FILE as LINKS_CACHE
+from webmap.record.linkcheck import TIMEOUT, link_problems
+from webmap.record.reports import REPORTS_FILE, Problem, ReportError, load_reports
+from webmap.record.stats import coverage
+from webmap.web.app import create_app
+from webmap.web.site import SiteError, build_site
 
 
 def create_cli_app():
@@ -202,7 +202,7 @@ def build_site_command(outdir: Path) -> None:
     Open OUTDIR/index.html in a browser (no server, no internet needed), copy the
     folder to a USB stick, or put it on any web host.
     """
-    from webmap.app import create_app as make_app
+    from webmap.web.app import create_app as make_app
 
     config = {**current_app.config, "STATIC_SITE": True, "TESTING": True, "LOAD_DATA": True}
     site_app = make_app(config)
@@ -245,7 +245,7 @@ def build_geodata_command(admin1: Path | None, water: Path | None, out: Path | N
 
     A maintainer's tool: needs `pip install -e '.[geodata]'` and npm.
     """
-    from webmap.geodata_build import build_geodata
+    from webmap.geo.geodata_build import build_geodata
 
     data_dir = out or Path(current_app.config["DATA_DIR"])
     build_geodata(data_dir, admin1, log=click.echo, water_json=water)

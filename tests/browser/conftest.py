@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from webmap import create_app
+from webmap.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from webmap import create_app
-from webmap.geodesy import distance_km
-from webmap.site import build_site
-from webmap.styles import PRECISION_MAX_ZOOM
+from webmap.geo.geodesy import distance_km
+from webmap.render.styles import PRECISION_MAX_ZOOM
+from webmap.web.app import create_app
+from webmap.web.site import build_site
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
 DRAWN = "() => document.documentElement.dataset.mapDrawn"

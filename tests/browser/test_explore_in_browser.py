@@ -9,8 +9,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from webmap.atlas import load_atlas
-from webmap.styles import BLOC_STYLES
+from webmap.geo.atlas import load_atlas
+from webmap.render.styles import BLOC_STYLES
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
 DRAWN = "() => document.documentElement.dataset.mapDrawn"

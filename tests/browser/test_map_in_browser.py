@@ -8,7 +8,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from webmap.styles import BLOC_STYLES
+from webmap.render.styles import BLOC_STYLES
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 DRAWN = "() => document.documentElement.dataset.mapDrawn"

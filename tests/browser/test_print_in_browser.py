@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from webmap.dates import date_span
+from webmap.record.dates import date_span
 
 DRAWN = "() => document.documentElement.dataset.mapDrawn"
 PRINTED = "() => document.documentElement.dataset.printMarkers"

@@ -1,0 +1,141 @@
+"""Filter reports by the criteria that /api/reports and the map share."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from webmap.record.dates import date_span, parse_partial_date
+from webmap.record.reports import UNSAFE_CHARACTER, Report, brief
+
+LIST_FILTERS = ("kind", "status", "actor", "affiliation")
+MAX_WORDS = 32  # different words in one search: more is refused (400), so a query stays cheap
+# A decimal number in ASCII digits (float() also reads "١٢", "1_0", "nan" and "1e999").
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+class FilterError(ValueError):
+    """Raised when a filter value cannot be understood; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a reader asked to see; empty means no restriction."""
+
+    date_from: str = ""
+    date_to: str = ""
+    kind: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    affiliation: tuple[str, ...] = ()
+    q: str = ""
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def parse_criteria(args: Mapping[str, Sequence[str]]) -> Criteria:
+    """Build Criteria from query parameters (each a list of values; commas also separate)."""
+
+    def values(name: str) -> tuple[str, ...]:
+        items = [v.strip() for raw in args.get(name, ()) for v in raw.split(",")]
+        return tuple(v for v in items if v)
+
+    def one_date(name: str, end: bool) -> str:
+        raw = (args.get(name) or [""])[-1].strip()
+        if not raw:
+            return ""
+        if parse_partial_date(raw) is None:
+            shown = brief(raw, 40)
+            raise FilterError(
+                f"{name}: {shown} is not a date written YYYY, YYYY-MM or YYYY-MM-DD "
+                "in the digits 0-9"
+            )
+        return date_span(raw)[1 if end else 0]
+
+    bbox = None
+    raw_bbox = (args.get("bbox") or [""])[-1].strip()
+    if raw_bbox:
+        bbox = parse_bbox(raw_bbox)
+    return Criteria(
+        date_from=one_date("from", end=False),
+        date_to=one_date("to", end=True),
+        kind=values("kind"),
+        status=values("status"),
+        actor=tuple(a.upper() for a in values("actor")),
+        affiliation=values("affiliation"),
+        q=" ".join(search_words((args.get("q") or [""])[-1])),
+        bbox=bbox,
+    )
+
+
+def fold(text: str) -> str:
+    """Return text as search compares it: NFKC-normalised and folded for case."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def search_words(q: str) -> list[str]:
+    """Return the words a search must find, folded; raise FilterError past MAX_WORDS.
+
+    Repeated words, and words inside another word of the query ("bel" in "belarus"), add
+    nothing to an AND search and are dropped; the longest (most selective) come first.
+    """
+    words = sorted(set(fold(UNSAFE_CHARACTER.sub(" ", q)).split()), key=lambda w: (-len(w), w))
+    if len(words) > MAX_WORDS:
+        raise FilterError(f"q: search for at most {MAX_WORDS} different words")
+    return [w for i, w in enumerate(words) if not any(w in longer for longer in words[:i])]
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    """Return west, south, east, north from 'w,s,e,n' in ASCII decimals; raise FilterError."""
+    parts = raw.split(",")
+    if len(parts) != 4 or not all(NUMBER.fullmatch(p.strip()) for p in parts):
+        raise FilterError("bbox: write four numbers west,south,east,north, e.g. 14,45,40,64")
+    west, south, east, north = (float(p) for p in parts)
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise FilterError("bbox: every number must be finite")
+    if south > north:
+        raise FilterError("bbox: south is greater than north")
+    return west, south, east, north
+
+
+def searchable_text(report: Report) -> str:
+    """Return the text that a search looks through, folded like the query's words."""
+    parts = [report.title, report.summary, report.place, report.claimed_by, *report.systems]
+    parts += [s.publisher for s in report.sources]
+    return fold(" ".join(parts))
+
+
+def matches(report: Report, c: Criteria) -> bool:
+    """Tell whether a report meets all criteria (values OR within a filter, AND across)."""
+    start, end = report.span
+    if c.date_from and end < c.date_from:
+        return False
+    if c.date_to and start > c.date_to:
+        return False
+    if c.kind and report.kind not in c.kind:
+        return False
+    if c.status and report.status not in c.status:
+        return False
+    if c.actor and not set(report.actors) & set(c.actor):
+        return False
+    if c.affiliation and not {s.affiliation for s in report.sources} & set(c.affiliation):
+        return False
+    if c.q:
+        text = searchable_text(report)
+        if not all(word in text for word in c.q.split()):
+            return False
+    if c.bbox:
+        west, south, east, north = c.bbox
+        in_lon = (
+            west <= report.lon <= east if west <= east else report.lon >= west or report.lon <= east
+        )
+        if not (in_lon and south <= report.lat <= north):
+            return False
+    return True
+
+
+def filter_reports(reports: Iterable[Report], criteria: Criteria) -> list[Report]:
+    """Return the reports that meet the criteria, in their given order."""
+    return [r for r in reports if matches(r, criteria)]

@@ -1,0 +1,1 @@
+"""Geography: the atlas of layers, geodesy, range rings and the geodata build."""

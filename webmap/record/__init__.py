@@ -1,0 +1,1 @@
+"""The report record: model, validation, file formats, sources, publishers and revisions."""

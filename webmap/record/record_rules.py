@@ -1,0 +1,79 @@
+"""Rules across a report's sources: every source says what it says, and the status follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from webmap.record.publishers import PublisherTable, publisher_key, source_publisher_problems
+from webmap.record.reports import STANCES, Problem, report_label
+
+# status -> (stances of which at least one source must have one, what to tell the editor)
+STATUS_NEEDS = {
+    "disputed": (("disputes", "denies"), "a source whose stance is disputes or denies"),
+    "denied": (("denies",), "a source whose stance is denies"),
+    "confirmed": (("confirms",), "a source whose stance is confirms (independent evidence)"),
+}
+MIN_CONFIRMING_PUBLISHERS = 2
+
+
+def _sources(props: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return a report's sources that are objects."""
+    sources = props.get("sources")
+    return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+
+
+def stance_problems(props: dict[str, Any], path: str) -> list[Problem]:
+    """Return the errors of one report: a stance and what it says for every source."""
+    rid = report_label(str(props.get("id") or "?"))
+    problems = []
+    for i, source in enumerate(_sources(props), start=1):
+        if not source.get("stance"):
+            message = f"is missing; write one of: {', '.join(STANCES)}"
+            problems.append(Problem(path, rid, f"sources[{i}].stance", message))
+        says = source.get("says")
+        if not isinstance(says, str) or not says.strip():
+            message = "is empty; write one sentence, in our words, of what this source states"
+            problems.append(Problem(path, rid, f"sources[{i}].says", message))
+    return problems
+
+
+def status_problems(
+    props: dict[str, Any], path: str, table: PublisherTable | None = None
+) -> list[Problem]:
+    """Return the errors of a status its sources do not bear out."""
+    status = props.get("status")
+    if status not in STATUS_NEEDS:
+        return []
+    rid = report_label(str(props.get("id") or "?"))
+    sources = _sources(props)
+    stances, needed = STATUS_NEEDS[status]
+    problems = []
+    if not any(s.get("stance") in stances for s in sources):
+        problems.append(Problem(path, rid, "status", f"{status!r} needs {needed}"))
+    publishers = {publisher_key(s, table) for s in sources}
+    if status == "confirmed" and len(publishers) < MIN_CONFIRMING_PUBLISHERS:
+        message = (
+            f"'confirmed' needs sources from at least {MIN_CONFIRMING_PUBLISHERS} publishers; "
+            f"it has {len(publishers)}"
+        )
+        problems.append(Problem(path, rid, "status", message))
+    return problems
+
+
+def record_problems(
+    features: Iterable[Any], path: str, table: PublisherTable | None
+) -> list[Problem]:
+    """Return the stance, status and publisher problems of valid report features."""
+    problems: list[Problem] = []
+    for feature in features:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            continue
+        problems += stance_problems(props, path)
+        problems += status_problems(props, path, table)
+        if table is not None:
+            rid = report_label(str(props.get("id") or "?"))
+            for i, source in enumerate(_sources(props), start=1):
+                problems += source_publisher_problems(rid, i, source, table, path)
+    return problems

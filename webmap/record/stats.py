@@ -1,0 +1,103 @@
+"""Coverage figures of the record: reports per year, kind and thread, and their sourcing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from webmap.record.reports import Report
+
+# Publishers that speak first-hand or report on the record: governments, news agencies and
+# public broadcasters.
+PRIMARY_AFFILIATIONS = {"government", "wire", "public_broadcaster"}
+BLOCS = {"NATO", "CSTO", "UNION-STATE"}
+
+
+def _has(report: Report, *codes: str) -> bool:
+    """Tell whether a report names every one of these actors."""
+    return all(code in report.actors for code in codes)
+
+
+# The threads of the story the map tells, first match wins (see README, "The data").
+THREADS: tuple[tuple[str, Callable[[Report], bool]], ...] = (
+    ("Borders hardening", lambda r: r.kind == "fortification"),
+    ("Incidents along the flank", lambda r: r.kind in ("incident", "strike")),
+    (
+        "Alliances changing",
+        lambda r: (
+            r.kind == "accession"
+            or (r.kind in ("agreement", "statement") and bool(BLOCS & set(r.actors)))
+        ),
+    ),
+    ("Russia–Belarus military integration", lambda r: _has(r, "RUS", "BLR")),
+    ("NATO's eastern flank", lambda r: "NATO" in r.actors or "USA" in r.actors),
+    ("Kaliningrad and the Black Sea", lambda r: True),
+)
+
+
+def thread_of(report: Report) -> str:
+    """Return the thread a report belongs to."""
+    return next(name for name, test in THREADS if test(report))
+
+
+def is_primary(report: Report) -> bool:
+    """Tell whether a report cites a government, a news agency or a public broadcaster."""
+    return any(s.affiliation in PRIMARY_AFFILIATIONS for s in report.sources)
+
+
+def independent_publishers(report: Report) -> int:
+    """Count the distinct publishers of a report that are not state media."""
+    return len({s.publisher for s in report.sources if s.affiliation != "state_media"})
+
+
+@dataclass
+class Coverage:
+    """What the record covers and how it is sourced."""
+
+    reports: int = 0
+    per_year: Counter = field(default_factory=Counter)
+    per_kind: Counter = field(default_factory=Counter)
+    per_thread: Counter = field(default_factory=Counter)
+    primary: int = 0
+    single_source: int = 0
+    two_independent: int = 0
+
+    def share(self, count: int) -> float:
+        """Return count as a share of all reports (0 when there are none)."""
+        return count / self.reports if self.reports else 0.0
+
+    def lines(self) -> list[str]:
+        """Return the figures as lines for a teacher or an editor to read."""
+        out = [f"{self.reports} reports"]
+        out.append("Per year: " + ", ".join(f"{y} {n}" for y, n in sorted(self.per_year.items())))
+        out.append("Per kind: " + ", ".join(f"{k} {n}" for k, n in self.per_kind.most_common()))
+        out.append("Per thread:")
+        out += [f"  {name}: {self.per_thread[name]}" for name, _ in THREADS]
+        out.append(
+            f"Citing a government, news agency or public broadcaster: {self.primary} "
+            f"({self.share(self.primary):.0%})"
+        )
+        out.append(
+            f"Two or more publishers that are not state media: {self.two_independent} "
+            f"({self.share(self.two_independent):.0%})"
+        )
+        out.append(
+            f"Resting on one source only: {self.single_source} "
+            f"({self.share(self.single_source):.0%})"
+        )
+        return out
+
+
+def coverage(reports: Iterable[Report]) -> Coverage:
+    """Count what the reports cover and how they are sourced."""
+    figures = Coverage()
+    for report in reports:
+        figures.reports += 1
+        figures.per_year[report.date[:4]] += 1
+        figures.per_kind[report.kind] += 1
+        figures.per_thread[thread_of(report)] += 1
+        figures.primary += is_primary(report)
+        figures.single_source += len(report.sources) == 1
+        figures.two_independent += independent_publishers(report) >= 2
+    return figures

@@ -1,0 +1,1 @@
+"""Flask-free builders of what the browser gets: the map script, styles, palette, feeds."""

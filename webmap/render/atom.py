@@ -1,0 +1,67 @@
+"""The record's changes as an Atom 1.0 feed, for newsrooms and teachers who subscribe."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from xml.etree import ElementTree as ET
+
+from webmap.record.revisions import Revision, changed_fields
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+ACTION_WORDS = {"add": "Added", "update": "Updated", "remove": "Removed"}
+
+
+def revision_title(revision: Revision) -> str:
+    """Return a one-line title of a change, e.g. 'Updated: Oreshnik in Belarus'."""
+    feature = revision.after or revision.before or {}
+    title = (feature.get("properties") or {}).get("title") or revision.id
+    return f"{ACTION_WORDS[revision.action]}: {title}"
+
+
+def revision_summary(revision: Revision) -> str:
+    """Return a plain-text line: which fields changed, and the note."""
+    fields = (
+        [name for name, _, _ in changed_fields(revision)] if revision.action == "update" else []
+    )
+    parts = [f"changed: {', '.join(fields)}"] if fields else []
+    if revision.note:
+        parts.append(f"why: {revision.note}")
+    return "; ".join(parts) or ACTION_WORDS[revision.action]
+
+
+def atom_feed(
+    revisions: Sequence[Revision],
+    feed_url: str,
+    page_url: str,
+    report_url: Callable[[str], str],
+    title: str = "webmap: changes to the record",
+) -> bytes:
+    """Return an Atom feed of the revisions, newest first; entries link to the report pages."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text:
+            element.text = XML_INVALID.sub("\ufffd", text)  # XML 1.0 cannot hold these
+        return element
+
+    newest = sorted(revisions, key=lambda r: r.time, reverse=True)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    sub(feed, "title", title)
+    sub(feed, "id", feed_url)
+    sub(feed, "updated", newest[0].time if newest else "1970-01-01T00:00:00Z")
+    sub(feed, "link", href=feed_url, rel="self", type="application/atom+xml")
+    sub(feed, "link", href=page_url, rel="alternate", type="text/html")
+    author = sub(feed, "author")
+    sub(author, "name", "webmap")
+    for revision in newest:
+        entry = sub(feed, "entry")
+        url = report_url(revision.id)
+        sub(entry, "title", revision_title(revision))
+        sub(entry, "id", f"{url}#{revision.action}-{revision.time}")
+        sub(entry, "updated", revision.time)
+        sub(entry, "link", href=url, rel="alternate", type="text/html")
+        sub(entry, "summary", revision_summary(revision))
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")

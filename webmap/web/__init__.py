@@ -1,0 +1,1 @@
+"""The Flask layer: app, views, security, caching and the static site."""

@@ -1,0 +1,299 @@
+"""HTML pages: the map, the list of reports and a citable page per report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+
+from webmap.catalog.filters import LIST_FILTERS, Criteria, FilterError, parse_criteria
+from webmap.catalog.report_index import SORT_COLUMNS
+from webmap.geo.countries import COUNTRY_NAMES
+from webmap.geo.geodesy import nearest
+from webmap.geo.ranges import capitals, capitals_in_range, ring_label
+from webmap.record.dates import written_date, written_edtf
+from webmap.record.reports import ALLIANCE_CODES, Report
+from webmap.record.sources import archive_lookup_url, group_by_stance
+from webmap.render.mapview import map_config
+from webmap.render.minimap import minimap_svg
+from webmap.render.styles import (
+    AFFILIATION_LABELS,
+    AREA_STYLES,
+    BLOC_STYLES,
+    KIND_STYLES,
+    STATUS_STYLES,
+    stylesheet,
+)
+from webmap.web.errors import current_store
+from webmap.web.links import is_static_site, site_url
+
+bp = Blueprint("pages", __name__)
+NEARBY_CAPITALS = 12
+PAGE_SIZE = 200  # rows per page of the list
+# The story the map offers on its first view (the founding example of the map).
+SEED_STORY = "oreshnik-2024-2025"
+# Layers our map script draws beneath the reports: names, rivers and lakes.
+BASEMAP_LAYERS = ("labels", "cities", "rivers", "lakes")
+ALLIANCE_NAMES = {"NATO": "NATO", "CSTO": "CSTO", "UNION-STATE": "Russia–Belarus Union State"}
+
+
+@bp.app_context_processor
+def _styles() -> dict:
+    """Give every template the style tables, so labels read the same everywhere."""
+    return {
+        "kinds": KIND_STYLES,
+        "statuses": STATUS_STYLES,
+        "blocs": BLOC_STYLES,
+        "areas": AREA_STYLES,
+        "affiliations": AFFILIATION_LABELS,
+    }
+
+
+@bp.get("/")
+def index() -> str:
+    """Show the map."""
+    store = current_store()
+    as_of = request.args.get("as_of", "").strip()
+    urls = {
+        # The record as it stood on as_of, when asked (the API checks the day).
+        # The map's light view (popups fetch the full record); the static site ships it whole.
+        "reportsUrl": site_url("api.reports", view="map", **({"as_of": as_of} if as_of else {}))
+        if not is_static_site()
+        else site_url("api.reports"),
+        "reportApiUrl": None if is_static_site() else site_url("api.report", report_id="REPORT_ID"),
+        "reportsFullUrl": None
+        if is_static_site()
+        else site_url("api.reports", **({"as_of": as_of} if as_of else {})),
+        "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
+        # Named by the data version, so they can be cached for good (see api.layer).
+        "layerUrls": {
+            "overview": site_url("api.layer", name="countries", v=store.version),
+            "closeup": site_url("api.layer", name="countries-closeup", v=store.version),
+            "ranges": site_url("api.layer", name="ranges", v=store.version),
+            **{
+                name: site_url("api.layer", name=name, v=store.version)
+                for name in BASEMAP_LAYERS
+                if name in store.layer_json and name != "labels"
+            },
+            **(
+                {"labels": site_url("api.layer", name="labels", v=store.version, lang="en")}
+                if "labels" in store.layer_json
+                else {}
+            ),
+        },
+    }
+    if is_static_site():  # file:// cannot fetch, so the data comes as scripts
+        urls["dataScripts"] = {
+            url: url for url in [urls["reportsUrl"], *urls["layerUrls"].values()]
+        }
+    config = map_config(
+        {
+            **urls,
+            "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
+            "countryStyle": store.map_parts.country_style,
+            "stories": [story.to_dict() for story in store.stories],
+        },
+        store.atlas,
+    )
+    return render_template(
+        "map.html",
+        parts=store.map_parts,
+        config=config,
+        count=len(store.index),
+        facets=facet_choices(store.index.actors),
+        stories=store.stories,
+        embed=request.args.get("embed") == "1",
+        data_note=data_note(store),
+        as_of=written_date(store.index.newest_day()),
+        seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
+        or (store.stories[0] if store.stories else None),
+        map_digest=store.map_digest,
+        **form_state(),
+    )
+
+
+def data_note(store) -> str:
+    """Say which data a printed page shows: the date of its newest report, then its version."""
+    newest = store.index.newest_day()
+    if not newest:
+        return f"No reports yet · version {store.version}"
+    return f"Data as of {written_date(newest)} · version {store.version}"
+
+
+def form_state() -> dict:
+    """Return the filter form's values and ticked boxes from the query string."""
+    args = request.args
+    selected = {
+        name: {v for raw in args.getlist(name) for v in raw.split(",") if v}
+        for name in LIST_FILTERS
+    }
+    values = {
+        "q": args.get("q", ""),
+        "from": args.get("from", "")[:7],
+        "to": args.get("to", "")[:7],
+    }
+    return {"selected": selected, "values": values}
+
+
+def facet_choices(actors: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Return the values a reader can filter by, with their labels, per filter."""
+    return {
+        "kind": [(k, v["label"]) for k, v in KIND_STYLES.items()],
+        "status": [(k, v["label"]) for k, v in STATUS_STYLES.items()],
+        "affiliation": list(AFFILIATION_LABELS.items()),
+        "actor": actor_choices(actors),
+    }
+
+
+def actor_choices(actors: Iterable[str]) -> list[tuple[str, str]]:
+    """Return (code, name) for every actor the reports name: alliances first, then countries."""
+    codes = set(actors)
+    alliances = [(c, ALLIANCE_NAMES[c]) for c in ALLIANCE_CODES if c in codes]
+    countries = sorted(
+        ((c, COUNTRY_NAMES.get(c, c)) for c in codes - set(ALLIANCE_CODES)),
+        key=lambda pair: pair[1],
+    )
+    return alliances + countries
+
+
+@bp.get("/map.<digest>.js")
+def map_script(digest: str) -> Response:
+    """Serve the map's script under the hash of its content, cached for good.
+
+    A page names the script it was rendered with; the previous data's script is kept for
+    pages rendered just before a reload, and any other hash answers 404, never another
+    version's script.
+    """
+    store = current_store()
+    live = digest == store.map_digest
+    script = store.map_parts.script if live else store.older_scripts.get(digest)
+    if script is None:
+        body = "/* This version of the map script is no longer served: reload the page. */\n"
+        response = Response(body, status=404, mimetype="text/javascript")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = Response(script, mimetype="text/javascript")
+    response.set_etag(digest)
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.get("/map.js")
+def current_map_script() -> Response:
+    """Serve the live map's script under a fixed name (for tools; pages use the hashed name)."""
+    store = current_store()
+    response = Response(store.map_parts.script, mimetype="text/javascript")
+    response.set_etag(store.map_digest)
+    return response
+
+
+@bp.get("/palette.css")
+def palette_css() -> Response:
+    """Serve the palette's colours as CSS classes (no inline styles in pages)."""
+    response = Response(stylesheet(), mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/reports")
+def reports() -> Response:
+    """List the reports in a sortable table, filtered like /api/reports; works without JS."""
+    store = current_store()
+    error = ""
+    try:
+        criteria = parse_criteria(request.args.to_dict(flat=False))
+    except FilterError as exc:
+        error, criteria = str(exc), Criteria()
+    sort = request.args.get("sort", "date")
+    sort = sort if sort in SORT_COLUMNS else "date"
+    order = request.args.get("order", "desc" if sort in ("date", "sources") else "asc")
+    order = order if order in ("asc", "desc") else "asc"
+    rows = store.index.sorted_positions(store.index.query(criteria), sort, order == "desc")
+    per_page = (len(rows) or 1) if is_static_site() else PAGE_SIZE  # the static site: one page
+    pages = max(1, -(-len(rows) // per_page))
+    raw_page = request.args.get("page", "1")
+    page = min(max(int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 1, 1), pages)
+    first = (page - 1) * per_page
+    html = render_template(
+        "reports.html",
+        reports=[store.index.report(i) for i in rows[first : first + per_page]],
+        matched=len(rows),
+        first=first,
+        page=page,
+        pages=pages,
+        page_url=_page_url,
+        total=len(store.index),
+        error=error,
+        sort=sort,
+        order=order,
+        facets=facet_choices(store.index.actors),
+        sort_url=_sort_url,
+        **form_state(),
+    )
+    return Response(html, status=400 if error else 200, mimetype="text/html")
+
+
+def _page_url(page: int) -> str:
+    """Return this page's URL showing another page of rows."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for("pages.reports", **args)
+
+
+def _sort_url(column: str, sort: str, order: str) -> str:
+    """Return this page's URL sorted by column (flipping the order if already sorted by it)."""
+    args = request.args.to_dict(flat=False)
+    default = "desc" if column in ("date", "sources") else "asc"
+    args["order"] = ["asc" if order == "desc" else "desc"] if column == sort else [default]
+    args["sort"] = [column]
+    args.pop("page", None)
+    return url_for("pages.reports", **args)
+
+
+@bp.get("/reports/<report_id>")
+def report(report_id: str) -> str:
+    """Show one report with its full source list and related reports."""
+    store = current_store()
+    found: Report | None = store.by_id.get(report_id)
+    if found is None:
+        abort(404)
+    related = [store.by_id[r] for r in found.related if r in store.by_id]
+    countries = store.atlas.layers["countries"]
+    today = date.today().isoformat()
+    blocs = {iso3: store.atlas.bloc_of(iso3, today) for iso3 in countries["iso3"]}
+    label = f"Map of the area around {found.place}; the red dot marks the report's location"
+    minimap = minimap_svg(countries, blocs, found.lon, found.lat, label)
+    cities = store.atlas.layers["cities"]
+    return render_template(
+        "report.html",
+        data_note=data_note(store),
+        report=found,
+        related=related,
+        minimap=minimap,
+        distances=nearest(found.lon, found.lat, capitals(cities))[:NEARBY_CAPITALS],
+        in_range=capitals_in_range(found, cities),
+        ring_label=ring_label(found) if found.range_km else "",
+    )
+
+
+@bp.get("/stories/<story_id>")
+def story(story_id: str) -> str:
+    """Show a story as a page: every step with its report, readable and printable without JS."""
+    store = current_store()
+    found = next((s for s in store.stories if s.id == story_id), None)
+    if found is None:
+        abort(404)
+    steps = [(step, store.by_id[step.report]) for step in found.steps]
+    return render_template("story.html", story=found, steps=steps)
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages blueprint, its date words and source helpers, and the history pages."""
+    from webmap.web import history_pages
+
+    app.add_template_filter(written_edtf, "written_date")
+    app.jinja_env.globals.update(archive_lookup=archive_lookup_url, stance_groups=group_by_stance)
+    app.register_blueprint(bp)
+    history_pages.init_app(app)
