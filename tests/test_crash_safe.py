@@ -110,7 +110,7 @@ def test_a_digest_that_cannot_be_taken_gives_the_503_page(data_dir, monkeypatch)
     def refuse(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("webmap.catalog.store.file_digest", refuse)
+    monkeypatch.setattr("webmap.catalog.catalog.file_digest", refuse)
     client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
     assert client.get("/healthz").status_code == 503
     assert client.get("/").status_code == 503
@@ -194,7 +194,7 @@ def test_a_broken_reload_keeps_the_last_good_data_and_says_little(data_dir, brea
 def test_a_reload_that_hangs_is_abandoned_and_reported(data_dir, monkeypatch):
     client = watched(data_dir, RELOAD_TIMEOUT=0.5)
     release = threading.Event()
-    monkeypatch.setattr("webmap.web.app.read_data", lambda app: release.wait(30))
+    monkeypatch.setattr("webmap.web.data.MapData.read", lambda self: release.wait(30))
     (data_dir / "reports.geojson").touch()
     os.utime(data_dir / "reports.geojson", (1, 1))
     start = time.monotonic()

@@ -137,7 +137,7 @@ def test_unusable_files_are_explained(runner, stored, tmp_path, name, content, m
 def test_an_import_leaves_the_checked_reports_cached_for_the_next_start(
     data_dir, tmp_path, monkeypatch
 ):
-    from webmap.catalog import store
+    from webmap.catalog import catalog as store
     from webmap.web.app import create_app
 
     cache = tmp_path / "cache"
@@ -150,7 +150,7 @@ def test_an_import_leaves_the_checked_reports_cached_for_the_next_start(
         raise AssertionError("the start after an import read every report again")
 
     monkeypatch.setattr(store, "read_index", no_reading)
-    started = store.load_store(data_dir, cache_dir=cache)
+    started = store.load_catalog(data_dir, cache_dir=cache)
     assert not started.error and "first-new" in started.by_id
     assert list(started.reports) == load_reports(data_dir / "reports.geojson")
 

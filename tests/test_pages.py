@@ -4,7 +4,7 @@ import re
 import pytest
 
 from webmap.render.styles import KIND_STYLES, STATUS_STYLES
-from webmap.web.errors import current_store
+from webmap.web.errors import current_catalog
 
 
 def remote_refs(html: str) -> list[str]:
@@ -185,7 +185,7 @@ def test_long_lists_are_paged_and_keep_their_filters(data_dir):
 
 def test_printed_pages_say_the_date_of_the_data_before_its_version(client, app):
     with app.app_context():
-        store = current_store()
+        store = current_catalog()
         newest, version = store.index.newest_day(), store.version
     year, month, day = newest.split("-")
     for url in ("/", f"/reports/{store.index.ids[0]}"):

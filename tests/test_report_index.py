@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from webmap.catalog.catalog import load_catalog, read_index
 from webmap.catalog.filters import parse_criteria
 from webmap.catalog.index_cache import cached_index
 from webmap.catalog.report_index import SORT_COLUMNS, ReportIndex
-from webmap.catalog.store import load_store, read_index
 from webmap.record.reports import load_reports
 from webmap.render.styles import KIND_STYLES, STATUS_STYLES
 
@@ -103,10 +103,10 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path, caplog):
 
 def test_changed_reports_are_never_served_from_an_old_cache(tmp_path, data_dir):
     cache = tmp_path / "cache"
-    before = load_store(data_dir, cache_dir=cache)
+    before = load_catalog(data_dir, cache_dir=cache)
     reports_file = data_dir / "reports.geojson"
     reports_file.write_text(reports_file.read_text().replace(before.reports[0].title, "Renamed"))
-    after = load_store(data_dir, cache_dir=cache)
+    after = load_catalog(data_dir, cache_dir=cache)
     assert after.reports[0].title == "Renamed"
     assert after.version != before.version
     assert len(list(cache.glob("reports-*.npz"))) == 2
@@ -115,14 +115,14 @@ def test_changed_reports_are_never_served_from_an_old_cache(tmp_path, data_dir):
 def test_an_unwritable_cache_folder_does_not_stop_the_map(tmp_path, data_dir):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
-    store = load_store(data_dir, cache_dir=blocker / "cache")
+    store = load_catalog(data_dir, cache_dir=blocker / "cache")
     assert not store.error and len(store.reports) == 5
 
 
 def test_a_copied_data_folder_shares_the_cache(tmp_path, data_dir):
     cache = tmp_path / "cache"
-    load_store(data_dir, cache_dir=cache)
+    load_catalog(data_dir, cache_dir=cache)
     copy = shutil.copytree(data_dir, tmp_path / "copy")
-    store = load_store(copy, cache_dir=cache)
+    store = load_catalog(copy, cache_dir=cache)
     assert len(list(cache.glob("reports-*.npz"))) == 1
     assert [r.id for r in store.reports] == [r.id for r in load_reports(copy / "reports.geojson")]

@@ -202,11 +202,8 @@ def build_site_command(outdir: Path) -> None:
     Open OUTDIR/index.html in a browser (no server, no internet needed), copy the
     folder to a USB stick, or put it on any web host.
     """
-    from webmap.web.app import create_app as make_app
-
-    config = {**current_app.config, "STATIC_SITE": True, "TESTING": True, "LOAD_DATA": True}
-    site_app = make_app(config)
-    if site_app.extensions["webmap"].error:
+    site_app = current_app._get_current_object()  # the same catalogue; the site's URLs
+    if site_app.extensions["webmap"].get_catalog().error:
         raise click.ClickException("the data has problems; run `webmap check` first")
 
     def progress(items):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from webmap.catalog.store import REASONS, DataStore, data_files
+from webmap.catalog.catalog import REASONS, Catalog, data_files
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ class Reloader:
     def __init__(
         self,
         data_dir: Path,
-        load: Callable[[], DataStore],
-        publish: Callable[[DataStore], None],
+        load: Callable[[], Catalog],
+        publish: Callable[[Catalog], None],
         interval: float = 2.0,
         background: bool = True,
         timeout: float = 120.0,
@@ -59,7 +59,7 @@ class Reloader:
         self.started = 0.0
         self.generation = 0
 
-    def check(self, current: DataStore) -> None:
+    def check(self, current: Catalog) -> None:
         """Look for changed files at most once per interval; reload if there are any."""
         now = time.monotonic()
         self.abandon_if_slow(now)
@@ -95,13 +95,13 @@ class Reloader:
             self.running = None
             self.generation += 1  # the abandoned reload's result will not be published
 
-    def _reload(self, current: DataStore, generation: int) -> None:
+    def _reload(self, current: Catalog, generation: int) -> None:
         """Load the changed data; publish it if it loaded, else log why and keep the old."""
         try:
-            store = self.load()
+            catalog = self.load()
         except Exception as exc:  # anything at all: the map must keep running
             log.exception("Reloading the map data failed; still serving the previous data")
-            store = DataStore(
+            catalog = Catalog(
                 data_dir=self.data_dir,
                 error=f"{type(exc).__name__}: {exc}",
                 reason=REASONS["other"],
@@ -111,15 +111,15 @@ class Reloader:
                 log.warning("An abandoned reload finished after all; its result was dropped")
                 return
             self.running = None
-            if store.error and not current.error:
+            if catalog.error and not current.error:
                 log.error(
                     "The changed map data could not be loaded, so the previous data (version "
                     "%s) is still served. Run `webmap check` to see every problem:\n%s",
                     current.version,
-                    store.error,
+                    catalog.error,
                 )
-                self.last_attempt = {"at": _now(), "result": "failed", "error": store.reason}
+                self.last_attempt = {"at": _now(), "result": "failed", "error": catalog.reason}
                 return
-            self.publish(store)
-            self.last_attempt = {"at": _now(), "result": "loaded", "data_version": store.version}
-        log.info("Reloaded the map data: version %s", store.version)
+            self.publish(catalog)
+            self.last_attempt = {"at": _now(), "result": "loaded", "data_version": catalog.version}
+        log.info("Reloaded the map data: version %s", catalog.version)

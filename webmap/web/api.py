@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from webmap.catalog.filters import FilterError, filter_reports, parse_criteria
 from webmap.catalog.slim import labels_in, slim_chunks, slim_feature
@@ -15,7 +15,8 @@ from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.history import cached_reports_as_of, parse_as_of
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
-from webmap.web.errors import current_store, loaded_store
+from webmap.web.data import map_data
+from webmap.web.errors import current_catalog, current_renderings, loaded_catalog
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
@@ -35,7 +36,7 @@ def reports() -> Response:
         criteria = parse_criteria(request.args.to_dict(flat=False))
     except FilterError as exc:
         return _json({"error": str(exc)}, status=400)
-    store = current_store()
+    store = current_catalog()
     if request.args.get("as_of"):
         try:
             day = parse_as_of(request.args["as_of"].strip())
@@ -63,7 +64,7 @@ def reports() -> Response:
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
     """Return one report as a Feature."""
-    found = current_store().by_id.get(report_id)
+    found = current_catalog().by_id.get(report_id)
     if found is None:
         return _json({"error": f"no report has id {report_id!r}"}, status=404)
     return _json(found.to_feature(), mimetype=GEOJSON)
@@ -72,17 +73,18 @@ def report(report_id: str) -> Response:
 @bp.get("/api/layers/<name>")
 def layer(name: str) -> Response:
     """Return a map layer (countries, countries-closeup, occupied, cities, ranges) as GeoJSON."""
-    store = current_store()
-    if name not in store.layer_json:
-        known = ", ".join(store.layer_json)
+    store = current_catalog()
+    layer_json = current_renderings().layer_json
+    if name not in layer_json:
+        known = ", ".join(layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
     lang = request.args.get("lang", "")
     if name == "labels" and lang.isascii() and lang.isalpha() and len(lang) == 2:
         # The map asks for the names of its own language only.
-        response = Response(labels_in(store.layer_json[name], lang), mimetype=GEOJSON)
+        response = Response(labels_in(layer_json[name], lang), mimetype=GEOJSON)
         response.set_etag(f"{store.version}-{name}-{lang}")
     else:
-        response = Response(store.layer_json[name], mimetype=GEOJSON)
+        response = Response(layer_json[name], mimetype=GEOJSON)
         response.set_etag(f"{store.version}-{name}")
     # The map asks for ?v=<data version>: that URL always means these bytes.
     response.cache_control.immutable = request.args.get("v") == store.version or None
@@ -92,7 +94,7 @@ def layer(name: str) -> Response:
 @bp.get("/api/stories")
 def stories() -> Response:
     """Return every story with its steps."""
-    return _json([story.to_dict() for story in current_store().stories])
+    return _json([story.to_dict() for story in current_catalog().stories])
 
 
 @bp.get("/api/schema")
@@ -106,7 +108,7 @@ def export(fmt: str) -> Response:
     """Download every report as GeoJSON, CSV or KML."""
     if fmt not in DOWNLOADS:
         return _json({"error": f"downloads: {', '.join(DOWNLOADS)}"}, status=404)
-    data = export_bytes(current_store().reports, fmt)
+    data = export_bytes(current_catalog().reports, fmt)
     response = Response(data, content_type=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f"attachment; filename=webmap-reports.{fmt}"
     return response
@@ -115,8 +117,8 @@ def export(fmt: str) -> Response:
 @bp.get("/healthz")
 def healthz() -> Response:
     """Say whether the data loaded, which version is live, and how the last reload went."""
-    store = loaded_store()
-    reloader = current_app.extensions.get("webmap-reloader")
+    store = loaded_catalog()
+    reloader = map_data().reloader
     last_reload = reloader.last_attempt if reloader and reloader.last_attempt else None
     if store.error:  # the details are in the log, not here
         body = {"status": "error", "error": store.reason, "last_reload": last_reload}

@@ -1,34 +1,36 @@
-"""Helpers shared by the HTML and JSON blueprints: the loaded data and its failure page."""
+"""Helpers shared by the HTML and JSON blueprints: the live catalogue and its failure page."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 
-from webmap.catalog.store import DataStore
+from webmap.catalog.catalog import Catalog
+from webmap.web.data import map_data
+from webmap.web.renderings import Renderings
 
 
 class DataUnavailable(Exception):
     """The data directory could not be loaded; the message is a generic reason (no details)."""
 
 
-def loaded_store() -> DataStore:
-    """Return the app's data, loading it now if the app was created without it (CLI commands)."""
-    store = current_app.extensions.get("webmap")
-    if store is None:
-        from webmap.web.app import load_data
-
-        store = load_data(current_app)
-    return store
+def loaded_catalog() -> Catalog:
+    """Return the app's catalogue, loading it now if nothing has (the first request waits)."""
+    return map_data().get_catalog()
 
 
-def current_store() -> DataStore:
-    """Return the data the app serves, or raise DataUnavailable with the reason."""
-    store = loaded_store()
-    if store.error:
-        raise DataUnavailable(store.reason or "the data could not be loaded")
-    return store
+def current_catalog() -> Catalog:
+    """Return the catalogue the app serves, or raise DataUnavailable with the reason."""
+    catalog = loaded_catalog()
+    if catalog.error:
+        raise DataUnavailable(catalog.reason or "the data could not be loaded")
+    return catalog
+
+
+def current_renderings() -> Renderings:
+    """Return the served catalogue's map script and layers (rendered once per data version)."""
+    return map_data().renderings(current_catalog())
 
 
 def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:

@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, abort, render_template, url_for
 from webmap.record.history import cached_revisions
 from webmap.record.revisions import REVISIONS_FILE, Revision, changed_fields
 from webmap.render.atom import ACTION_WORDS, atom_feed
-from webmap.web.errors import current_store
+from webmap.web.errors import current_catalog
 
 bp = Blueprint("history", __name__)
 CHANGES_SHOWN = 500  # the newest changes on /changes and in the feed
@@ -17,7 +17,7 @@ CHANGES_SHOWN = 500  # the newest changes on /changes and in the feed
 
 def revisions() -> tuple[Revision, ...]:
     """Return the data folder's revisions, oldest first."""
-    return cached_revisions(Path(current_store().data_dir) / REVISIONS_FILE)
+    return cached_revisions(Path(current_catalog().data_dir) / REVISIONS_FILE)
 
 
 def newest_first(items: tuple[Revision, ...] | list[Revision]) -> list[Revision]:
@@ -35,7 +35,7 @@ def _history_words() -> dict:
 def report_history(report_id: str) -> str:
     """Show what changed in one report, when and why, with before and after."""
     own = [r for r in revisions() if r.id == report_id]
-    report = current_store().by_id.get(report_id)
+    report = current_catalog().by_id.get(report_id)
     if not own and report is None:
         abort(404)
     return render_template(

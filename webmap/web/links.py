@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
+
+from webmap.web.data import is_static_site
 
 # Endpoint -> file in the static site (format with the URL values).
 STATIC_FILES = {
@@ -28,11 +30,6 @@ STATIC_DATA = {
     ("api.layer", "rivers"): "data/layer-rivers.js",
     ("api.layer", "lakes"): "data/layer-lakes.js",
 }
-
-
-def is_static_site() -> bool:
-    """Tell whether pages are being rendered for the static site."""
-    return bool(current_app.config.get("STATIC_SITE"))
 
 
 def site_url(endpoint: str, **values: str) -> str | None:

@@ -25,7 +25,8 @@ from webmap.render.styles import (
     STATUS_STYLES,
     stylesheet,
 )
-from webmap.web.errors import current_store
+from webmap.web.data import map_data
+from webmap.web.errors import current_catalog, current_renderings
 from webmap.web.links import is_static_site, site_url
 
 bp = Blueprint("pages", __name__)
@@ -53,7 +54,8 @@ def _styles() -> dict:
 @bp.get("/")
 def index() -> str:
     """Show the map."""
-    store = current_store()
+    store = current_catalog()
+    rendered = current_renderings()
     as_of = request.args.get("as_of", "").strip()
     urls = {
         # The record as it stood on as_of, when asked (the API checks the day).
@@ -74,11 +76,11 @@ def index() -> str:
             **{
                 name: site_url("api.layer", name=name, v=store.version)
                 for name in BASEMAP_LAYERS
-                if name in store.layer_json and name != "labels"
+                if name in rendered.layer_json and name != "labels"
             },
             **(
                 {"labels": site_url("api.layer", name="labels", v=store.version, lang="en")}
-                if "labels" in store.layer_json
+                if "labels" in rendered.layer_json
                 else {}
             ),
         },
@@ -91,14 +93,14 @@ def index() -> str:
         {
             **urls,
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
-            "countryStyle": store.map_parts.country_style,
+            "countryStyle": rendered.map_parts.country_style,
             "stories": [story.to_dict() for story in store.stories],
         },
         store.atlas,
     )
     return render_template(
         "map.html",
-        parts=store.map_parts,
+        parts=rendered.map_parts,
         config=config,
         count=len(store.index),
         facets=facet_choices(store.index.actors),
@@ -108,7 +110,7 @@ def index() -> str:
         as_of=written_date(store.index.newest_day()),
         seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
         or (store.stories[0] if store.stories else None),
-        map_digest=store.map_digest,
+        map_digest=rendered.map_digest,
         **form_state(),
     )
 
@@ -165,9 +167,8 @@ def map_script(digest: str) -> Response:
     pages rendered just before a reload, and any other hash answers 404, never another
     version's script.
     """
-    store = current_store()
-    live = digest == store.map_digest
-    script = store.map_parts.script if live else store.older_scripts.get(digest)
+    current_catalog()  # the 503 page if the data did not load
+    script = map_data().renderings_cache.script(digest)
     if script is None:
         body = "/* This version of the map script is no longer served: reload the page. */\n"
         response = Response(body, status=404, mimetype="text/javascript")
@@ -182,9 +183,9 @@ def map_script(digest: str) -> Response:
 @bp.get("/map.js")
 def current_map_script() -> Response:
     """Serve the live map's script under a fixed name (for tools; pages use the hashed name)."""
-    store = current_store()
-    response = Response(store.map_parts.script, mimetype="text/javascript")
-    response.set_etag(store.map_digest)
+    rendered = current_renderings()
+    response = Response(rendered.map_parts.script, mimetype="text/javascript")
+    response.set_etag(rendered.map_digest)
     return response
 
 
@@ -200,7 +201,7 @@ def palette_css() -> Response:
 @bp.get("/reports")
 def reports() -> Response:
     """List the reports in a sortable table, filtered like /api/reports; works without JS."""
-    store = current_store()
+    store = current_catalog()
     error = ""
     try:
         criteria = parse_criteria(request.args.to_dict(flat=False))
@@ -255,7 +256,7 @@ def _sort_url(column: str, sort: str, order: str) -> str:
 @bp.get("/reports/<report_id>")
 def report(report_id: str) -> str:
     """Show one report with its full source list and related reports."""
-    store = current_store()
+    store = current_catalog()
     found: Report | None = store.by_id.get(report_id)
     if found is None:
         abort(404)
@@ -281,7 +282,7 @@ def report(report_id: str) -> str:
 @bp.get("/stories/<story_id>")
 def story(story_id: str) -> str:
     """Show a story as a page: every step with its report, readable and printable without JS."""
-    store = current_store()
+    store = current_catalog()
     found = next((s for s in store.stories if s.id == story_id), None)
     if found is None:
         abort(404)

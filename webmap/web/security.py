@@ -43,9 +43,11 @@ def meta_policy() -> str:
 
 def _image_origins() -> tuple[str, ...]:
     """Return where the map's tiles come from, if the app has a loaded map with tiles."""
-    store = current_app.extensions.get("webmap")
-    parts = getattr(store, "map_parts", None)
-    return parts.image_origins if parts else ()
+    data = current_app.extensions.get("webmap")
+    catalog = data.catalog if data is not None else None
+    if catalog is None or catalog.error:
+        return ()
+    return data.renderings(catalog).map_parts.image_origins
 
 
 def add_security_headers(response: Response) -> Response:

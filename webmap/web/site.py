@@ -13,18 +13,22 @@ from pathlib import Path
 from flask import Flask
 
 from webmap.record.exports import export_bytes
-from webmap.web.errors import current_store
+from webmap.web.data import SITE_MODE
+from webmap.web.errors import current_catalog, current_renderings
 from webmap.web.links import STATIC_DATA
 
 STATIC_DIR = Path(__file__).parents[1] / "static"
 MARKER = ".webmap-site"  # in every site build_site writes: it may replace that folder
 
 
+SITE_ENVIRON = {SITE_MODE: True}  # what makes a request render a page of the static site
+
+
 def _pages(app: Flask) -> list[tuple[str, str]]:
     """Return (URL path, output file) for every page of the site."""
-    with app.app_context():
-        store = current_store()
-        script = f"map.{store.map_digest}.js"
+    with app.test_request_context(environ_overrides=SITE_ENVIRON):
+        store = current_catalog()
+        script = f"map.{current_renderings().map_digest}.js"
         pages = [("/", "index.html"), ("/reports", "reports.html"), (f"/{script}", script)]
         pages.append(("/palette.css", "palette.css"))
         pages += [(f"/reports/{r.id}", f"reports/{r.id}.html") for r in store.reports]
@@ -49,7 +53,7 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
 
     def page(url: str) -> Callable[[], bytes]:
         def render() -> bytes:
-            response = client.get(url)
+            response = client.get(url, environ_overrides=SITE_ENVIRON)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}")
             return response.data
@@ -58,15 +62,15 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
 
     for url, out in _pages(app):
         yield out, page(url)
-    with app.app_context():
-        layers = set(current_store().layer_json)
+    with app.test_request_context(environ_overrides=SITE_ENVIRON):
+        layers = set(current_renderings().layer_json)
     for (endpoint, name), out in STATIC_DATA.items():
         if endpoint == "api.layer" and name not in layers:
             continue  # a layer this data folder does not have
         url = "/api/reports" if endpoint == "api.reports" else f"/api/layers/{name}"
         yield out, lambda url=url, out=out: _data_script(out, page(url)())
     with app.app_context():
-        reports = current_store().reports
+        reports = current_catalog().reports
     for fmt in ("geojson", "csv", "kml"):
         yield f"export/reports.{fmt}", lambda fmt=fmt: export_bytes(reports, fmt)
 
