@@ -251,7 +251,7 @@ def serve_baseline(html: str) -> tuple[str, Callable[[], None]]:
     def images(name):
         return send_from_directory(LEAFLET / "images", name)
 
-    app.after_request(http_cache.finish)
+    http_cache.init_app(app)
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

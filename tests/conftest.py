@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from webmap.web.app import create_app
 
 DATA = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).parent.parent / "geodata"
+# Caches go to a folder of this test run, never the user's ~/.cache (subprocesses inherit it).
+os.environ["WEBMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="webmap-test-cache-")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,32 @@ def test_a_remembered_compressed_answer_is_never_served_for_other_data(app, data
     assert after != before and b'"title":"New: ' in after
     again = gzip.decompress(changed.test_client().get("/api/reports", headers=gz).data)
     assert again == after
+
+
+def test_each_app_keeps_its_own_compressed_answers(app, data_dir, tmp_path):
+    from webmap.web.app import create_app
+
+    gz = {"Accept-Encoding": "gzip"}
+    app.test_client().get("/api/layers/countries", headers=gz)
+    mine = app.extensions["webmap-gzip"]
+    other = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "TILES": "none"})
+    assert other.extensions["webmap-gzip"] is not mine
+    assert mine.kept and not other.extensions["webmap-gzip"].kept
+
+
+def test_the_compressed_answers_kept_stay_within_their_budget():
+    from webmap.web.http_cache import GzipCache
+
+    cache = GzipCache(budget=1000)
+    for name in "abcde":
+        cache.put(name, name.encode() * 240)  # 240 bytes each: four fit in the budget
+        cache.get("a")  # read often: kept
+    assert cache.size <= 1000 and cache.size == sum(map(len, cache.kept.values()))
+    assert set(cache.kept) == {"a", "c", "d", "e"}  # b, the least recently used, went
+    cache.put("huge", b"x" * 251)  # over a quarter of the budget: never kept
+    assert cache.get("huge") is None
+
+
+def test_tests_never_write_to_the_users_cache_folder(app):
+    cache = Path(app.config["INDEX_CACHE_DIR"])
+    assert not cache.is_relative_to(Path.home() / ".cache")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
+from collections import OrderedDict
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 COMPRESSIBLE = (
     "text/",
@@ -21,9 +23,38 @@ MIN_BYTES = 1024
 MAX_AGE = {"/static/": 86400, "/api/layers/": 3600}
 # A response its view marked immutable (a URL named by its content's hash or data version).
 IMMUTABLE_AGE = 365 * 24 * 3600
-_GZIP_CACHE: dict[str, bytes] = {}  # ETag -> compressed body (static files, layers, map.js)
-_GZIP_CACHE_LIMIT = 64
-_GZIP_CACHE_BYTES = 64 * 1024 * 1024
+GZIP_CACHE_BYTES = 64 * 1024 * 1024  # compressed bodies kept per app, the least used dropped
+
+
+class GzipCache:
+    """Compressed bodies by ETag, within a byte budget, least recently used dropped first."""
+
+    def __init__(self, budget: int = GZIP_CACHE_BYTES):
+        self.budget = budget
+        self.size = 0
+        self.kept: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        """Return the compressed body kept for etag, if any."""
+        with self.lock:
+            found = self.kept.get(etag)
+            if found is not None:
+                self.kept.move_to_end(etag)
+            return found
+
+    def put(self, etag: str, compressed: bytes) -> None:
+        """Keep a compressed body for its ETag (one over a quarter of the budget is not kept)."""
+        if len(compressed) > self.budget // 4:
+            return
+        with self.lock:
+            if etag in self.kept:
+                return
+            self.kept[etag] = compressed
+            self.size += len(compressed)
+            while self.size > self.budget:
+                _, dropped = self.kept.popitem(last=False)
+                self.size -= len(dropped)
 
 
 def _max_age(path: str) -> int:
@@ -37,13 +68,6 @@ def _gzip_chunks(chunks) -> bytes:
     parts = [compressor.compress(chunk) for chunk in chunks]
     parts.append(compressor.flush())
     return b"".join(parts)
-
-
-def _remember(etag: str, compressed: bytes) -> None:
-    """Keep a compressed body for its ETag, within a count and a size budget."""
-    if len(_GZIP_CACHE) < _GZIP_CACHE_LIMIT and len(compressed) <= _GZIP_CACHE_BYTES // 4:
-        if sum(map(len, _GZIP_CACHE.values())) + len(compressed) <= _GZIP_CACHE_BYTES:
-            _GZIP_CACHE[etag] = compressed
 
 
 def finish(response: Response) -> Response:
@@ -89,16 +113,18 @@ def finish(response: Response) -> Response:
             response.set_data(b"".join(response.response))
         return response
     keep = bool(age or named)  # the same ETag always means the same body
-    compressed = _GZIP_CACHE.get(etag) if keep else None
+    cache: GzipCache = current_app.extensions["webmap-gzip"]
+    compressed = cache.get(etag) if keep else None
     if compressed is None:
         compressed = _gzip_chunks(response.response if body is None else [body])
         if keep:
-            _remember(etag, compressed)
+            cache.put(etag, compressed)
     response.set_data(compressed)
     response.headers["Content-Encoding"] = "gzip"
     return response
 
 
 def init_app(app: Flask) -> None:
-    """Finish every response with caching headers and compression."""
+    """Finish every response with caching headers and compression (a gzip cache of its own)."""
+    app.extensions["webmap-gzip"] = GzipCache(app.config.get("GZIP_CACHE_BYTES", GZIP_CACHE_BYTES))
     app.after_request(finish)
