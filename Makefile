@@ -1,5 +1,7 @@
-# make run: serve the map at http://127.0.0.1:5000   make test: the whole suite, browser tests included
+# make run: serve the map at http://127.0.0.1:5000 (make run PORT=8080 for another port)
+# make test: the whole suite, browser tests included
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
@@ -29,7 +31,7 @@ $(CHROMIUM):
 	$$SUDO apt-get update && $$SUDO apt-get install -y chromium
 
 run: $(VENV)/.installed
-	$(BIN)/webmap run --host 127.0.0.1 --port 5000
+	$(BIN)/webmap run --host 127.0.0.1 --port $(PORT)
 
 # Production: gunicorn with gunicorn.conf.py (threaded workers, data loaded once) on
 # 127.0.0.1:8000; put nginx in front (deploy/nginx.conf). WEBMAP_BIND, WEBMAP_WORKERS and

@@ -47,3 +47,13 @@ def test_help_is_written_for_people(runner):
     assert "webmap run" in result.output
     for command in ("check", "run", "build-geodata"):
         assert command in result.output
+
+
+def test_help_lists_only_the_maps_own_commands(runner):
+    result = runner.invoke(cli, args=["--help"])
+    assert result.exit_code == 0
+    listed = result.output.split("Commands:")[1].split()
+    commands = [word for word in listed if word in cli.list_commands(None)]
+    assert commands == ["build-geodata", "build-site", "check", "export", "import", "run"]
+    for flask_own in ("--app", "--env-file", "shell", "routes"):
+        assert flask_own not in result.output

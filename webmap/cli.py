@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, run_command
 
 from webmap.catalog import index_cache
 from webmap.record.checks import check_paths, load_land, report_warnings
@@ -27,7 +27,20 @@ def create_cli_app():
     return create_app({"LOAD_DATA": False})
 
 
-@click.group(cls=FlaskGroup, create_app=create_cli_app, add_version_option=False)
+class WebmapGroup(FlaskGroup):
+    """Flask's command group with only the map's commands: no --app, --env-file, shell, routes."""
+
+    def __init__(self, **extra) -> None:
+        super().__init__(add_default_commands=False, add_version_option=False, **extra)
+        self.params = [p for p in self.params if p.name not in ("app", "env_file")]
+        self.add_command(run_command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """List the map's own commands only (not those other installed packages add)."""
+        return sorted(self.commands)
+
+
+@click.group(cls=WebmapGroup, create_app=create_cli_app)
 def cli() -> None:
     """webmap: a map of alliances and military deployments, as reported.
 
