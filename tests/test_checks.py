@@ -93,3 +93,26 @@ def test_check_finds_every_error_in_one_run(data_dir):
 )
 def test_source_caveat(affiliations, caveat):
     assert source_caveat(affiliations) == caveat
+
+
+def test_checking_a_folder_reads_each_file_once(data_dir, monkeypatch):
+    import pyogrio
+
+    from webmap.record import checks
+
+    opened: list[str] = []
+    real_read = pyogrio.read_dataframe
+    monkeypatch.setattr(
+        pyogrio,
+        "read_dataframe",
+        lambda path, *a, **k: opened.append(str(path)) or real_read(path, *a, **k),
+    )
+    reads: list[str] = []
+    real_json = checks.read_json
+    monkeypatch.setattr(
+        checks, "read_json", lambda path: reads.append(str(path)) or real_json(path)
+    )
+    checks.check_paths([data_dir], data_dir)
+    closeup = [p for p in opened if p.endswith("countries-closeup.geojson")]
+    assert len(closeup) == 1  # the close-up outlines: once, not once for land and once for geodata
+    assert reads.count(str(data_dir / "reports.geojson")) == 1

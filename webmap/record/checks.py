@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from webmap.geo.atlas import LAYER_FILES, AtlasError, load_atlas
+from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.history import log_problems
 from webmap.record.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
 from webmap.record.record_rules import record_problems
@@ -34,11 +34,16 @@ def load_land(data_dir: Path) -> shapely.Geometry | None:
     if not path.exists():
         return None
     try:
-        # The countries as they are (no union, no buffer: both are slow on the close-up layer);
-        # a point counts as on land within COAST_TOLERANCE_DEG of any of them.
-        land = shapely.geometrycollections(gpd.read_file(path).geometry.values)
+        return land_of(gpd.read_file(path))
     except Exception:  # an unreadable layer: load_atlas reports it, this check is skipped
         return None
+
+
+def land_of(countries: gpd.GeoDataFrame) -> shapely.Geometry:
+    """Return the land of a countries layer, ready for the on-land test."""
+    # The countries as they are (no union, no buffer: both are slow on the close-up layer);
+    # a point counts as on land within COAST_TOLERANCE_DEG of any of them.
+    land = shapely.geometrycollections(countries.geometry.values)
     shapely.prepare(land)
     return land
 
@@ -85,28 +90,49 @@ def check_reports_file(
     land may be a function returning it, so that a file with errors never loads the geodata.
     The record's rules (stances, statuses, publishers) apply once every report is valid.
     """
+    return _checked_reports(path, land, publishers)[0]
+
+
+def _checked_reports(
+    path: Path, land: Land | Callable[[], Land], publishers: PublisherTable | None
+) -> tuple[list[Problem], list[Any] | None]:
+    """Return a reports file's problems and, if it could be read, its features (read once)."""
     try:
         if path.suffix.lower() == ".csv":
             features, problems = features_from_csv(read_text(path, CSV_HINT), str(path))
         else:
             data = read_json(path)
             problems = check_collection(data, str(path))
-            features = data["features"] if not problems else []
+            features = data.get("features") if isinstance(data, dict) else None
+            features = features if isinstance(features, list) else None
     except ReportError as exc:
-        return exc.problems
+        return exc.problems, None
     if problems:
-        return problems
+        return problems, features
     problems = record_problems(features, str(path), publishers)
-    return problems + report_warnings(features, str(path), land() if callable(land) else land)
+    problems += report_warnings(features, str(path), land() if callable(land) else land)
+    return problems, features
 
 
-def check_stories(data_dir: Path) -> list[Problem]:
-    """Return the problems of the story files in a data folder."""
-    try:
-        data = read_json(data_dir / REPORTS_FILE)
-        ids = {f["properties"]["id"] for f in data["features"]}
-    except (ReportError, KeyError, TypeError):
-        return []  # the reports file's own problems are reported already
+def ids_of(features: list[Any]) -> set[str]:
+    """Return the ids of the features that have one (a broken feature is skipped)."""
+    return {
+        f["properties"]["id"]
+        for f in features
+        if isinstance(f, dict)
+        and isinstance(f.get("properties"), dict)
+        and isinstance(f["properties"].get("id"), str)
+    }
+
+
+def check_stories(data_dir: Path, ids: set[str] | None = None) -> list[Problem]:
+    """Return the problems of the story files in a data folder (ids: its reports' ids)."""
+    if ids is None:
+        try:
+            data = read_json(data_dir / REPORTS_FILE)
+            ids = ids_of(data["features"])
+        except (ReportError, KeyError, TypeError):
+            return []  # the reports file's own problems are reported already
     return load_stories(data_dir, ids)[1]
 
 
@@ -117,23 +143,30 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
     table, table_problems = read_publishers(data_dir / PUBLISHERS_FILE)
     for path in paths:
         if path.is_dir():
+            try:  # the folder's geodata, read once: checked here, and its land used below
+                atlas = load_atlas(path)
+            except AtlasError as exc:
+                atlas = None
+                atlas_problem = Problem(str(path), "-", "geodata", str(exc))
 
-            def own_land(folder: Path = path) -> Land:
+            def own_land(folder: Path = path, atlas: Atlas | None = atlas) -> Land:
+                if atlas is not None:
+                    return land_of(atlas.layers["countries-closeup"])
                 found = load_land(folder)
                 return land() if found is None else found
 
             own_table, own_problems = read_publishers(path / PUBLISHERS_FILE)
             if (path / PUBLISHERS_FILE).exists():
                 problems += own_problems
-            problems += check_reports_file(
+            found, features = _checked_reports(
                 path / REPORTS_FILE, own_land, own_table if own_table is not None else table
             )
-            problems += check_stories(path)
+            problems += found
+            if features is not None:
+                problems += check_stories(path, ids_of(features))
             problems += log_problems(path)
-            try:
-                load_atlas(path)
-            except AtlasError as exc:
-                problems.append(Problem(str(path), "-", "geodata", str(exc)))
+            if atlas is None:
+                problems.append(atlas_problem)
         else:
             problems += table_problems + check_reports_file(path, land, table)
     return problems
