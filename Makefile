@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test lint bench geodata clean
+.PHONY: run serve test lint bench geodata messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,20 @@ $(VENV)/.installed-deploy: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,deploy]'
 	touch $(VENV)/.installed $(VENV)/.installed-deploy $@
+
+# The words a reader sees, in every language: extract them from the code and templates, bring
+# each language's catalogue up to date (new words appear untranslated), and compile them.
+LANGS := uk ru be pl lt lv et
+POT := webmap/translations/messages.pot
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k ngettext:1,2 --sort-by-file \
+	  --project webmap --copyright-holder "the webmap authors" -o $(POT) .
+	for lang in $(LANGS); do \
+	  if [ -f webmap/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update -i $(POT) -d webmap/translations -l $$lang --no-fuzzy-matching; \
+	  else $(BIN)/pybabel -q init -i $(POT) -d webmap/translations -l $$lang; fi; \
+	done
+	$(BIN)/pybabel -q compile -d webmap/translations
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from webmap.catalog.index_cache import default_cache_dir
-from webmap.web import api, http_cache, links, pages, security
+from webmap.web import api, http_cache, i18n, links, pages, security
 from webmap.web import errors as web
 from webmap.web.data import MapData
 
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     MapData(app)
+    i18n.init_app(app)
     web.init_app(app)
     security.init_app(app)
     links.init_app(app)

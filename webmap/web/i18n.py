@@ -1,0 +1,70 @@
+"""The map's languages: which one a request gets, and the words for the language switcher."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_babel import Babel, get_locale
+
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+
+
+def chosen_language() -> str:
+    """Return the request's language: ?lang=xx, else the browser's Accept-Language, else English."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """Return the language of the page being rendered."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def current_language_name() -> str:
+    """Return the current language's name for itself (English, Polski, Русский…)."""
+    return LANGUAGE_NAMES[current_language()]
+
+
+def language_links() -> list[dict[str, str]]:
+    """Return the switcher's links: this page in every language, with the current one marked."""
+    current = current_language()
+    args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
+    links = []
+    for code in LANGUAGES:
+        query = {**args, "lang": code}
+        url = request.path + "?" + "&".join(f"{k}={_quote(v)}" for k, v in query.items())
+        links.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "url": url,
+                "current": "true" if code == current else "",
+            }
+        )
+    return links
+
+
+def _quote(value: str) -> str:
+    """Quote a query value."""
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the catalogues in webmap/translations."""
+    Babel(app, locale_selector=chosen_language, default_translation_directories="translations")
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        current_language_name=current_language_name,
+        language_links=language_links,
+    )
+    app.after_request(vary_by_language)
+
+
+def vary_by_language(response: Response) -> Response:
+    """A page chosen by the browser's Accept-Language varies by it (for caches between)."""
+    if "lang" not in request.args and response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+    return response
