@@ -30,7 +30,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 LANGS := uk ru be pl lt lv et
 POT := webmap/translations/messages.pot
 messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k ngettext:1,2 --sort-by-file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k ngettext:1,2 -k N_ --sort-by-file \
 	  --project webmap --copyright-holder "the webmap authors" -o $(POT) .
 	for lang in $(LANGS); do \
 	  if [ -f webmap/translations/$$lang/LC_MESSAGES/messages.po ]; then \
