@@ -17,7 +17,8 @@ from jinja2 import Template
 
 from webmap.geo.atlas import Atlas
 from webmap.record.dates import written_date
-from webmap.record.reports import CAVEATS, PARTISAN_AFFILIATIONS
+from webmap.record.model import CAVEATS
+from webmap.record.vocabulary import PARTISAN_AFFILIATIONS
 from webmap.render.assets import use_vendored_assets
 from webmap.render.bundle import bundle, take_head_scripts
 from webmap.render.palette import LAND_OUTLINE

@@ -13,8 +13,9 @@ from webmap.geo.countries import COUNTRY_NAMES
 from webmap.geo.geodesy import nearest
 from webmap.geo.ranges import capitals, capitals_in_range, ring_label
 from webmap.record.dates import written_date, written_edtf
-from webmap.record.reports import ALLIANCE_CODES, Report
+from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
+from webmap.record.vocabulary import ALLIANCE_CODES
 from webmap.render.mapview import map_config
 from webmap.render.minimap import minimap_svg
 from webmap.render.styles import (
