@@ -80,22 +80,22 @@ def test_good_feature_has_no_problems():
             "properties.sources.0.url",
             "javascript:alert(1)",
             "f.geojson: sample-report: sources[1].url: 'javascript:alert(1)' "
-            "is not the address of a public web page: write it http:// or https://, then the site's name "
-            "(not localhost or a number such as 127.0.0.1), with no spaces",
+            "is not the address of a public web page: write it http:// or https://, "
+            "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
         ),
         (
             "properties.sources.0.url",
             "ftp://example.org/file",
             "f.geojson: sample-report: sources[1].url: 'ftp://example.org/file' "
-            "is not the address of a public web page: write it http:// or https://, then the site's name "
-            "(not localhost or a number such as 127.0.0.1), with no spaces",
+            "is not the address of a public web page: write it http:// or https://, "
+            "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
         ),
         (
             "properties.sources.0.url",
             "http://localhost:5000/reports",
             "f.geojson: sample-report: sources[1].url: 'http://localhost:5000/reports' "
-            "is not the address of a public web page: write it http:// or https://, then the site's name "
-            "(not localhost or a number such as 127.0.0.1), with no spaces",
+            "is not the address of a public web page: write it http:// or https://, "
+            "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
         ),
         (
             "properties.sources.0.publisher",

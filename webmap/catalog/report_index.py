@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from webmap.catalog.derived import feature_with_derived
 from webmap.catalog.filters import Criteria, searchable_text
 from webmap.record.model import Report, report_from_feature
 from webmap.record.vocabulary import KIND_TERMS, KINDS, STATUSES, labels
@@ -76,8 +77,11 @@ class IndexBuilder:
 
     def append(self, report: Report) -> None:
         """Keep what the index needs from one report, and let the Report object go."""
-        feature = json.dumps(report.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        text = searchable_text(report)
         start, end = report.span
+        feature = json.dumps(
+            feature_with_derived(report, text), ensure_ascii=False, separators=(",", ":")
+        )
         self.rows.append(
             _Row(
                 id=report.id,
@@ -89,7 +93,7 @@ class IndexBuilder:
                 lat=report.lat,
                 actors=report.actors,
                 affiliations=tuple(sorted({s.affiliation for s in report.sources})),
-                text=searchable_text(report),
+                text=text,
                 feature=feature.encode(),
                 title=report.title.casefold(),
                 claimed_by=report.claimed_by.casefold(),

@@ -94,8 +94,7 @@ def index() -> str:
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": store.map_parts.country_style,
             "stories": [story.to_dict() for story in store.stories],
-        },
-        store.atlas,
+        }
     )
     return render_template(
         "map.html",
@@ -110,8 +109,32 @@ def index() -> str:
         seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
         or (store.stories[0] if store.stories else None),
         map_digest=store.map_digest,
+        link_problem=link_problem(request.args.to_dict(flat=False)),
         **form_state(),
     )
+
+
+# What each filter of a link is, in a teacher's words.
+LINK_PARTS = {
+    "from": "the start date",
+    "to": "the end date",
+    "bbox": "the map area",
+    "q": "the search",
+}
+
+
+def link_problem(args: dict[str, list[str]]) -> str:
+    """Say which part of the map's link the API would refuse (400), and why, or ''."""
+    try:
+        parse_criteria(args)
+    except FilterError as exc:
+        name, _, reason = str(exc).partition(": ")
+        part = LINK_PARTS.get(name, "a filter")
+        return (
+            f"This link's {part} ({name}=) cannot be used, so the map leaves it out and shows "
+            f"more reports than the link meant: {reason}."
+        )
+    return ""
 
 
 def data_note(store) -> str:
