@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from webmap.record.importer import apply_import, plan_import  # noqa: E402
-from webmap.record.reports import Source, load_reports  # noqa: E402
+from webmap.record.model import Source  # noqa: E402
+from webmap.record.reports_file import load_reports  # noqa: E402
 from webmap.record.tabular import reports_to_csv  # noqa: E402
 
 ROWS = 1000

@@ -160,7 +160,7 @@ def baseline_html(reports_path: Path, vendor: str = "/vendor/") -> str:
     from shapely.geometry import box
 
     from webmap.geo.geodata_build import REGION_BBOX, _natural_earth_zip
-    from webmap.record.reports import load_reports
+    from webmap.record.reports_file import load_reports
 
     world = gpd.read_file(_natural_earth_zip(), encoding="utf-8")
     region = world[world.intersects(box(*REGION_BBOX)) | world["ADM0_A3"].isin(["RUS", "KAZ"])]
@@ -374,7 +374,7 @@ def network_rows(name: str, loads: dict[str, list[Load]]) -> list[tuple[str, ...
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from webmap.record.reports import load_reports
+    from webmap.record.reports_file import load_reports
 
     rows: list[tuple[str, ...]] = []
     count = len(load_reports(SHIPPED / "reports.geojson"))

@@ -12,7 +12,7 @@ from common import generated_reports, machine, median
 
 from webmap.catalog.filters import FilterError, parse_criteria
 from webmap.catalog.report_index import ReportIndex
-from webmap.record.reports import report_from_feature
+from webmap.record.model import report_from_feature
 
 RUNS = 15
 # Each query is about 4 KB, the longest query string the app accepts (security.MAX_QUERY_BYTES).

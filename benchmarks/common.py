@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 SHIPPED = ROOT / "geodata"
 
 
-from webmap.record.reports import AFFILIATIONS, KINDS, STATUSES  # noqa: E402
+from webmap.record.vocabulary import AFFILIATIONS, KINDS, STATUSES  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CHROMIUM_FLAGS = [

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.record.reports import load_reports
+from webmap.record.reports_file import load_reports
 from webmap.record.tabular import CSV_COLUMNS
 from webmap.web.app import create_app
 

@@ -6,7 +6,7 @@ import pytest
 
 from webmap.cli import cli
 from webmap.record.checks import check_paths, load_land, report_warnings
-from webmap.record.reports import source_caveat
+from webmap.record.model import source_caveat
 
 DATA = Path(__file__).parent / "data"
 LAND = load_land(DATA)

@@ -11,7 +11,8 @@ import pytest
 
 from webmap.catalog.filters import filter_reports, parse_criteria
 from webmap.record.dates import edtf_span, written_edtf
-from webmap.record.reports import report_from_feature, validate_feature
+from webmap.record.model import report_from_feature
+from webmap.record.validation import validate_feature
 
 CORE_JS = Path(__file__).parent.parent / "webmap" / "static" / "js" / "webmap-core.js"
 
@@ -40,6 +41,8 @@ CASES = [
     ("２０２５", None, "２０２５"),
     ("٢٠٢٥-12", None, "٢٠٢٥-12"),
     (" 2025", None, " 2025"),
+    ("2025\n", None, "2025\n"),
+    ("2025-12~\n", None, "2025-12~\n"),
     ("2025/", None, "2025/"),
     ("", None, ""),
     ("about 2025", None, "about 2025"),

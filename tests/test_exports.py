@@ -6,7 +6,8 @@ import pytest
 
 from webmap.cli import cli
 from webmap.record.exports import export_bytes
-from webmap.record.reports import Source, load_reports
+from webmap.record.model import Source
+from webmap.record.reports_file import load_reports
 
 REPORTS = load_reports(Path(__file__).parent / "data" / "reports.geojson")
 

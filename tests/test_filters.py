@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from webmap.catalog.filters import FilterError, filter_reports, parse_criteria
-from webmap.record.reports import load_reports
+from webmap.record.reports_file import load_reports
 
 REPORTS = load_reports(Path(__file__).parent / "data" / "reports.geojson")
 ORESHNIK_MINSK = "putin-oreshnik-belarus-announcement-2024"

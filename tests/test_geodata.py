@@ -15,7 +15,7 @@ from webmap.geo.geodata_cities import city_rank
 from webmap.geo.geodata_labels import country_class, label_point
 from webmap.geo.geodata_water import decode_topojson
 from webmap.geo.ranges import capitals_in_range
-from webmap.record.reports import report_from_feature
+from webmap.record.model import report_from_feature
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 LEVELS = ["overview", "closeup"]

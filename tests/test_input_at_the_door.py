@@ -175,7 +175,7 @@ SEARCHES = [
 def test_the_index_finds_what_the_plain_filter_finds(data_dir, q):
     from webmap.catalog.filters import filter_reports, parse_criteria
     from webmap.catalog.report_index import ReportIndex
-    from webmap.record.reports import load_reports
+    from webmap.record.reports_file import load_reports
 
     reports = load_reports(data_dir / "reports.geojson")
     index = ReportIndex.of(reports)

@@ -22,17 +22,10 @@ from hypothesis import strategies as st
 
 from webmap.cli import cli
 from webmap.record.geojson_io import dumps_feature_collection
-from webmap.record.reports import (
-    Problem,
-    ReportError,
-    check_collection,
-    check_features,
-    check_file,
-    load_reports,
-    report_from_feature,
-    validate_feature,
-)
+from webmap.record.model import Problem, ReportError, report_from_feature
+from webmap.record.reports_file import check_file, load_reports
 from webmap.record.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
+from webmap.record.validation import check_collection, check_features, validate_feature
 from webmap.web.app import create_app
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,7 @@ import pytest
 
 from webmap.cli import cli
 from webmap.record.publishers import PUBLISHERS_FILE, domain_of, named_wire, read_publishers
-from webmap.record.reports import AFFILIATIONS
+from webmap.record.vocabulary import AFFILIATIONS
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
 

@@ -13,7 +13,7 @@ from webmap.catalog.catalog import load_catalog, read_index
 from webmap.catalog.filters import parse_criteria
 from webmap.catalog.index_cache import cached_index
 from webmap.catalog.report_index import SORT_COLUMNS, ReportIndex
-from webmap.record.reports import load_reports
+from webmap.record.reports_file import load_reports
 from webmap.render.styles import KIND_STYLES, STATUS_STYLES
 
 SHIPPED_DIR = Path(__file__).parent.parent / "geodata"

@@ -4,15 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from webmap.record.reports import (
-    KINDS,
-    ReportError,
-    check_collection,
-    check_file,
-    load_reports,
-    save_reports,
-    validate_feature,
-)
+from webmap.record.model import ReportError
+from webmap.record.reports_file import check_file, load_reports, save_reports
+from webmap.record.validation import check_collection, validate_feature
+from webmap.record.vocabulary import KINDS
 
 DATA = Path(__file__).parent / "data" / "reports.geojson"
 
@@ -84,14 +79,23 @@ def test_good_feature_has_no_problems():
         (
             "properties.sources.0.url",
             "javascript:alert(1)",
-            "f.geojson: sample-report: sources[1].url: 'javascript:alert(1)' is not an "
-            "http:// or https:// address",
+            "f.geojson: sample-report: sources[1].url: 'javascript:alert(1)' "
+            "is not the address of a public web page: write it http:// or https://, "
+            "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
         ),
         (
             "properties.sources.0.url",
             "ftp://example.org/file",
-            "f.geojson: sample-report: sources[1].url: 'ftp://example.org/file' is not an "
-            "http:// or https:// address",
+            "f.geojson: sample-report: sources[1].url: 'ftp://example.org/file' "
+            "is not the address of a public web page: write it http:// or https://, "
+            "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
+        ),
+        (
+            "properties.sources.0.url",
+            "http://localhost:5000/reports",
+            "f.geojson: sample-report: sources[1].url: 'http://localhost:5000/reports' "
+            "is not the address of a public web page: write it http:// or https://, "
+            "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
         ),
         (
             "properties.sources.0.publisher",

@@ -14,7 +14,7 @@ from xss_corpus import write_data_dir
 
 from webmap.cli import cli
 from webmap.record.exports import export_bytes
-from webmap.record.reports import load_reports
+from webmap.record.reports_file import load_reports
 from webmap.web.app import create_app
 
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.record.reports import validate_feature
 from webmap.record.schema import report_schema
+from webmap.record.validation import validate_feature
 
 
 def _edit(data_dir: Path, rid: str, status: str | None = None, **source_changes) -> Path:

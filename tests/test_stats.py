@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from webmap.cli import cli
-from webmap.record.reports import Report, Source, load_reports
+from webmap.record.model import Report, Source
+from webmap.record.reports_file import load_reports
 from webmap.record.stats import THREADS, coverage, independent_publishers, is_primary, thread_of
 
 SHIPPED = Path(__file__).parent.parent / "geodata"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from webmap.record.reports import load_reports
+from webmap.record.reports_file import load_reports
 from webmap.record.stories import check_story, load_stories
 
 SHIPPED = Path(__file__).parent.parent / "geodata"

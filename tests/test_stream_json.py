@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from webmap.record.reports import ReportError, load_reports
+from webmap.record.model import ReportError
+from webmap.record.reports_file import load_reports
 from webmap.record.stream_json import iter_collection
 
 SHIPPED = Path(__file__).parent.parent / "geodata" / "reports.geojson"

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from webmap.record.reports import load_reports, report_from_feature
+from webmap.record.model import report_from_feature
+from webmap.record.reports_file import load_reports
 from webmap.record.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
 
 REPORTS = load_reports(Path(__file__).parent / "data" / "reports.geojson")
@@ -49,8 +50,9 @@ def test_header_only_file_has_no_reports():
         (
             [GOOD_ROW.replace("https://example.org/a", "javascript:alert(1)")],
             [
-                "x.csv: new-report: source_url: 'javascript:alert(1)' is not an http:// or "
-                "https:// address (line 2)"
+                "x.csv: new-report: source_url: 'javascript:alert(1)' is not the address of a "
+                "public web page: write it http:// or https://, then the site's name (not "
+                "localhost or a number such as 127.0.0.1), with no spaces (line 2)"
             ],
         ),
         (

@@ -33,8 +33,10 @@ from xss_corpus import (
 
 from webmap.cli import cli
 from webmap.record.exports import export_bytes, kml_name
-from webmap.record.reports import Source, load_reports, validate_feature
+from webmap.record.model import Source
+from webmap.record.reports_file import load_reports
 from webmap.record.tabular import FORMULA_STARTS, NUMBER_COLUMNS, features_from_csv
+from webmap.record.validation import validate_feature
 from webmap.web.app import create_app
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcdoc"}

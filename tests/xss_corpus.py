@@ -16,7 +16,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from webmap.record.reports import AFFILIATIONS, KINDS, STATUSES, UNSAFE_CHARACTER
+from webmap.record.validation import UNSAFE_CHARACTER
+from webmap.record.vocabulary import AFFILIATIONS, KINDS, STATUSES
 
 FIXTURES = Path(__file__).parent / "data"
 

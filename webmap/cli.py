@@ -16,7 +16,8 @@ from webmap.record.geojson_io import atomic_write_bytes
 from webmap.record.importer import ImportLockError, apply_import, import_lock, plan_import
 from webmap.record.linkcheck import CACHE_FILE as LINKS_CACHE
 from webmap.record.linkcheck import TIMEOUT, link_problems
-from webmap.record.reports import REPORTS_FILE, Problem, ReportError, load_reports
+from webmap.record.model import Problem, ReportError
+from webmap.record.reports_file import REPORTS_FILE, load_reports
 from webmap.record.stats import coverage
 from webmap.web.app import create_app
 from webmap.web.site import SiteError, build_site

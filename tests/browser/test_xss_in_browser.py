@@ -28,7 +28,7 @@ from xss_corpus import (
     write_data_dir,
 )
 
-from webmap.record.reports import KINDS
+from webmap.record.vocabulary import KINDS
 
 DRAWN = "() => document.documentElement.dataset.mapDrawn"
 # Everything a payload could have added that runs script, or loads or frames something.

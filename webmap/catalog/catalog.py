@@ -15,7 +15,8 @@ from webmap.catalog.datafiles import file_problem
 from webmap.catalog.index_cache import cached_index, file_digest
 from webmap.catalog.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
-from webmap.record.reports import REPORTS_FILE, Problem, ReportError, read_reports_into
+from webmap.record.model import Problem, ReportError
+from webmap.record.reports_file import REPORTS_FILE, read_reports_into
 from webmap.record.stories import STORIES_DIR, Story, load_stories
 
 log = logging.getLogger(__name__)

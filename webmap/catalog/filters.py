@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from webmap.record.dates import date_span, parse_partial_date
-from webmap.record.reports import UNSAFE_CHARACTER, Report, brief
+from webmap.record.model import Report, brief
+from webmap.record.validation import UNSAFE_CHARACTER
 
 LIST_FILTERS = ("kind", "status", "actor", "affiliation")
 MAX_WORDS = 32  # different words in one search: more is refused (400), so a query stays cheap

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from webmap.catalog import filters, report_index
+from webmap.catalog import derived, filters, report_index
 from webmap.catalog.datafiles import open_regular, read_regular
 from webmap.catalog.report_index import ReportIndex, pack_strings, unpack_strings
-from webmap.record import reports
-from webmap.record.reports import Report
+from webmap.record import model, validation, vocabulary
+from webmap.record.model import Report
 
 log = logging.getLogger(__name__)
 STALE_TEMP_SECONDS = 600  # a temporary cache file this old was left by a killed process
@@ -67,7 +67,7 @@ def file_digest(path: Path) -> str:
 def cache_key(reports_digest: str) -> str:
     """Return the cache's name for a reports file digest and this version of the code."""
     digest = hashlib.sha256(FORMAT + reports_digest.encode())
-    for module in (reports, filters, report_index):
+    for module in (model, validation, vocabulary, derived, filters, report_index):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:32]
 

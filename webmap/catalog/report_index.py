@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from webmap.catalog.derived import feature_with_derived
 from webmap.catalog.filters import Criteria, searchable_text
-from webmap.record.reports import Report, report_from_feature
-from webmap.render.styles import KIND_STYLES, STATUS_STYLES
+from webmap.record.model import Report, report_from_feature
+from webmap.record.vocabulary import KIND_TERMS, KINDS, STATUSES, labels
 
 # How /reports can sort: each key is turned into an integer rank once, when the index is built.
 SORT_COLUMNS = ("date", "title", "kind", "status", "claimed_by", "place", "sources")
@@ -76,8 +77,11 @@ class IndexBuilder:
 
     def append(self, report: Report) -> None:
         """Keep what the index needs from one report, and let the Report object go."""
-        feature = json.dumps(report.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        text = searchable_text(report)
         start, end = report.span
+        feature = json.dumps(
+            feature_with_derived(report, text), ensure_ascii=False, separators=(",", ":")
+        )
         self.rows.append(
             _Row(
                 id=report.id,
@@ -89,7 +93,7 @@ class IndexBuilder:
                 lat=report.lat,
                 actors=report.actors,
                 affiliations=tuple(sorted({s.affiliation for s in report.sources})),
-                text=searchable_text(report),
+                text=text,
                 feature=feature.encode(),
                 title=report.title.casefold(),
                 claimed_by=report.claimed_by.casefold(),
@@ -107,13 +111,14 @@ class IndexBuilder:
         features = col.feature
         blob, offsets = b",".join(features), np.zeros(len(features) + 1, dtype=np.int64)
         np.cumsum([len(f) + 1 for f in features], out=offsets[1:])
-        kind_order = list(KIND_STYLES)
-        status_order = list(STATUS_STYLES)
+        kind_code = {code: i for i, code in enumerate(KINDS)}
+        status_code = {code: i for i, code in enumerate(STATUSES)}
+        kind_label = labels(KIND_TERMS)
         columns = {
             "start": np.array(col.start, dtype="datetime64[D]"),
             "end": np.array(col.end, dtype="datetime64[D]"),
-            "kind": np.array([kind_order.index(k) for k in col.kind], dtype=np.int8),
-            "status": np.array([status_order.index(s) for s in col.status], dtype=np.int8),
+            "kind": np.array([kind_code[k] for k in col.kind], dtype=np.int8),
+            "status": np.array([status_code[s] for s in col.status], dtype=np.int8),
             "lon": np.array(col.lon, dtype=float),
             "lat": np.array(col.lat, dtype=float),
             "sources": np.array(col.sources, dtype=np.int32),
@@ -121,7 +126,7 @@ class IndexBuilder:
             "rank_title": _rank(col.title),
             "rank_claimed_by": _rank(col.claimed_by),
             "rank_place": _rank(col.place),
-            "rank_kind": _rank([KIND_STYLES[k]["label"] for k in col.kind]),
+            "rank_kind": _rank([kind_label[k] for k in col.kind]),
         }
         return ReportIndex(
             ids=list(col.id),
@@ -219,9 +224,9 @@ class ReportIndex:
         if c.date_to:
             mask &= self.start <= np.datetime64(c.date_to)
         if c.kind:
-            mask &= self._in("kind", list(KIND_STYLES), c.kind)
+            mask &= self._in("kind", KINDS, c.kind)
         if c.status:
-            mask &= self._in("status", list(STATUS_STYLES), c.status)
+            mask &= self._in("status", STATUSES, c.status)
         if c.actor:
             mask &= self._any_of(self.actors, c.actor)
         if c.affiliation:

@@ -76,6 +76,24 @@ class Atlas:
             return "csto-frozen"
         return "none"
 
+    def bloc_changes(self, iso3: str) -> list[list[str]]:
+        """Return [day, bloc] from each day a country's bloc changes, oldest first.
+
+        The first entry's day is 0000-01-01; a country is in the bloc of the last entry whose
+        day is on or before a given day, so the browser compares days instead of redoing the
+        rule of bloc_of.
+        """
+        days = {"0000-01-01"}
+        for m in self.memberships:
+            if m.country == iso3:
+                days |= {d for d in (m.joined, m.left, m.suspended) if d}
+        changes: list[list[str]] = []
+        for day in sorted(days):
+            bloc = self.bloc_of(iso3, day)
+            if not changes or changes[-1][1] != bloc:
+                changes.append([day, bloc])
+        return changes
+
     def alliances_of(self, iso3: str, day: str) -> list[str]:
         """Return the alliances a country is an active member of on an ISO day."""
         return sorted(
@@ -98,6 +116,7 @@ class Atlas:
                 props["bloc"] = self.bloc_of(props["iso3"], day)
                 props["bloc_label"] = BLOC_STYLES[props["bloc"]]["label"]
                 props["alliances"] = self.alliances_of(props["iso3"], day)
+                props["bloc_changes"] = self.bloc_changes(props["iso3"])
         return data
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import geopandas as gpd
 
 from webmap.geo.geodesy import GEOD, nearest, range_ring
-from webmap.record.reports import Report
+from webmap.record.model import Report
 
 LABEL_AZIMUTH = 200.0  # place the ring's label south-south-west of its centre
 

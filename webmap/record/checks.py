@@ -12,18 +12,13 @@ import shapely
 
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.history import log_problems
+from webmap.record.model import Problem, ReportError
 from webmap.record.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
 from webmap.record.record_rules import record_problems
-from webmap.record.reports import (
-    REPORTS_FILE,
-    Problem,
-    ReportError,
-    check_collection,
-    read_json,
-    read_text,
-)
+from webmap.record.reports_file import REPORTS_FILE, read_json, read_text
 from webmap.record.stories import load_stories
 from webmap.record.tabular import CSV_HINT, features_from_csv
+from webmap.record.validation import check_collection
 
 COAST_TOLERANCE_DEG = 0.05  # ~5 km: simplified coastlines may cut off a harbour or a beach
 

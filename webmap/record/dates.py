@@ -83,12 +83,12 @@ def parse_period(text: str) -> tuple[str, str] | None:
 
 # EDTF level 1 (ISO 8601-2): a partial date with ~ (about), ? (uncertain) or % (both), or an
 # interval START/END of two such dates. ASCII digits only.
-_EDTF_PART = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)([~?%]?)$")
+_EDTF_PART = re.compile(r"([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)([~?%]?)")
 
 
 def parse_edtf_part(text: str) -> tuple[str, bool, bool] | None:
     """Return (partial date, about, uncertain) of one EDTF date, or None if malformed."""
-    match = _EDTF_PART.match(text or "")
+    match = _EDTF_PART.fullmatch(text or "")  # not match with $: that allows a final line break
     if not match or parse_partial_date(match.group(1)) is None:
         return None
     mark = match.group(2)

@@ -15,8 +15,10 @@ from shapely.geometry import Point
 
 from webmap.record.dates import written_edtf
 from webmap.record.geojson_io import dumps_feature_collection
-from webmap.record.reports import STANCE_HEADINGS, UNSAFE_CHARACTER, Report
+from webmap.record.model import Report
 from webmap.record.tabular import flat_fields, reports_to_csv
+from webmap.record.validation import UNSAFE_CHARACTER
+from webmap.record.vocabulary import STANCE_HEADINGS
 from webmap.render.styles import AFFILIATION_LABELS, KIND_STYLES, STATUS_STYLES
 
 FORMATS = ("geojson", "csv", "kml", "gpkg")

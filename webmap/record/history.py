@@ -9,16 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from webmap.record.dates import parse_partial_date
-from webmap.record.reports import (
-    REPORTS_FILE,
-    Problem,
-    Report,
-    ReportError,
-    report_from_feature,
-    report_label,
-    validate_feature,
-)
+from webmap.record.model import Problem, Report, ReportError, report_from_feature, report_label
+from webmap.record.reports_file import REPORTS_FILE
 from webmap.record.revisions import REVISIONS_FILE, Revision, features_by_id, read_revisions
+from webmap.record.validation import validate_feature
 
 
 @lru_cache(maxsize=8)

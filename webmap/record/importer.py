@@ -11,23 +11,20 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from webmap.record.model import Problem, Report, ReportError, report_from_feature
 from webmap.record.publishers import load_publishers
 from webmap.record.record_rules import record_problems
-from webmap.record.reports import (
+from webmap.record.reports_file import (
     REPORTS_FILE,
-    Problem,
-    Report,
-    ReportError,
-    check_collection,
     load_reports,
     publisher_affiliations,
     read_json,
     read_text,
-    report_from_feature,
     save_reports,
 )
 from webmap.record.revisions import save_with_revisions
 from webmap.record.tabular import CSV_HINT, features_from_csv
+from webmap.record.validation import check_collection
 
 SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
 LOCK_FILE = ".webmap-import.lock"  # in the data folder: one import at a time

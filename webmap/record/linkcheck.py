@@ -13,14 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from webmap.record.geojson_io import atomic_write_text
-from webmap.record.reports import (
-    REPORTS_FILE,
-    Problem,
-    ReportError,
-    read_json,
-    read_text,
-    report_label,
-)
+from webmap.record.model import Problem, ReportError, report_label
+from webmap.record.reports_file import REPORTS_FILE, read_json, read_text
 from webmap.record.sources import is_link
 
 USER_AGENT = "webmap-linkcheck/0.1 (checks that cited sources still answer; one request each)"

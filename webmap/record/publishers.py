@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from webmap.record.reports import AFFILIATIONS, Problem
+from webmap.record.model import Problem
+from webmap.record.vocabulary import AFFILIATIONS
 
 PUBLISHERS_FILE = "publishers.json"
 KINDS = ("publisher", "aggregator")  # an aggregator or mirror copies others' pages

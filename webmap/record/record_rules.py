@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from webmap.record.model import Problem, report_label
 from webmap.record.publishers import PublisherTable, publisher_key, source_publisher_problems
-from webmap.record.reports import STANCES, Problem, report_label
+from webmap.record.vocabulary import STANCES
 
 # status -> (stances of which at least one source must have one, what to tell the editor)
 STATUS_NEEDS = {

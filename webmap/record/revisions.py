@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from webmap.record.geojson_io import atomic_write_bytes
-from webmap.record.reports import (
-    Problem,
-    ReportError,
-    read_text,
-)
+from webmap.record.model import Problem, ReportError
+from webmap.record.reports_file import read_text
 
 REVISIONS_FILE = "revisions.jsonl"
 ACTIONS = ("add", "update", "remove")

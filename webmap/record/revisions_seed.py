@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from webmap.record.geojson_io import atomic_write_text
-from webmap.record.reports import REPORTS_FILE
+from webmap.record.reports_file import REPORTS_FILE
 from webmap.record.revisions import REVISIONS_FILE, Revision
 
 NOTE = (

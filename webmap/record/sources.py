@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from webmap.record.reports import STANCE_HEADINGS, Source
+from webmap.record.model import Source
+from webmap.record.vocabulary import STANCE_HEADINGS
 
 UNSORTED_HEADING = "Sources"  # sources whose stance is not recorded yet
 WAYBACK_LOOKUP = "https://web.archive.org/web/*/"

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from webmap.record.reports import Report
+from webmap.record.model import Report
 
 # Publishers that speak first-hand or report on the record: governments, news agencies and
 # public broadcasters.

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from webmap.record.reports import ID_PATTERN, Problem, ReportError, read_json
+from webmap.record.model import Problem, ReportError
+from webmap.record.reports_file import read_json
+from webmap.record.validation import ID_PATTERN
 
 STORIES_DIR = "stories"
 MIN_ZOOM, MAX_ZOOM = 3, 12
@@ -50,7 +52,7 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
     def err(field: str, message: str) -> None:
         problems.append(Problem(path, sid, field, message))
 
-    if not isinstance(data.get("id"), str) or not ID_PATTERN.match(data["id"]):
+    if not isinstance(data.get("id"), str) or not ID_PATTERN.fullmatch(data["id"]):
         err("id", "must be lowercase letters, digits and hyphens")
     elif Path(path).stem != data["id"]:
         err("id", f"must match the file name ({Path(path).stem}.json)")

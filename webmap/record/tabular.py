@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from webmap.record.reports import MAX_TEXT, Problem, Report, brief, report_label, validate_feature
+from webmap.record.model import Problem, Report, brief, report_label
+from webmap.record.validation import MAX_TEXT, validate_feature
 
 CSV_COLUMNS = [
     "id",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,9 +15,9 @@ from branca.element import Element, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from webmap.catalog.derived import fold_table
 from webmap.geo.atlas import Atlas
 from webmap.record.dates import written_date
-from webmap.record.reports import CAVEATS, PARTISAN_AFFILIATIONS
 from webmap.render.assets import use_vendored_assets
 from webmap.render.bundle import bundle, take_head_scripts
 from webmap.render.palette import LAND_OUTLINE
@@ -235,13 +235,10 @@ def tile_origins(tile: folium.TileLayer | None) -> tuple[str, ...]:
     return (f"{parts.scheme}://{host}",)
 
 
-def map_config(urls: dict[str, Any], atlas: Atlas) -> dict[str, Any]:
-    """Return the settings our map script reads: where the data is and how to draw it."""
-    return {
-        **urls,
-        "closeupZoom": CLOSEUP_ZOOM,
-        **client_styles(),
-        "caveats": CAVEATS,
-        "partisanAffiliations": sorted(PARTISAN_AFFILIATIONS),
-        "memberships": [asdict(m) for m in atlas.memberships],
-    }
+def map_config(urls: dict[str, Any]) -> dict[str, Any]:
+    """Return the settings our map script reads: where the data is and how to draw it.
+
+    Reports carry their derived fields and countries their bloc changes; the fold table lets
+    the script fold a reader's search as the server does.
+    """
+    return {**urls, "closeupZoom": CLOSEUP_ZOOM, **client_styles(), "fold": fold_table()}

@@ -1,7 +1,8 @@
 """The map's colours and the checks that keep them apart in greyscale and for colour-blind readers.
 
-One place for every fill the reader must tell apart: alliance blocs, the unaligned countries and
-the sea. `webmap.styles` reads the fills from here; the tests run the checks below on them.
+One place for every colour: the fills the reader must tell apart (alliance blocs, the unaligned
+countries and the sea) and the markers' colours. `webmap.record.vocabulary` reads them from
+here; the tests run the checks below on them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,18 @@ BLOC_FILLS: dict[str, str] = {
     "nato": "#76a0d6",
     "csto-frozen": "#dfb382",
     "none": "#dcd9cf",
+}
+# Marker colours of the kinds of report, in the vocabulary's order (webmap/record/vocabulary.py).
+KIND_COLOURS: dict[str, str] = {
+    "deployment_announcement": "#c2410c",
+    "deployment": "#b91c1c",
+    "strike": "#111827",
+    "exercise": "#6d28d9",
+    "agreement": "#0f766e",
+    "accession": "#1d4ed8",
+    "statement": "#4b5563",
+    "incident": "#be185d",
+    "fortification": "#92400e",
 }
 SEA = "#f5f9fd"
 LAND_OUTLINE = "#ffffff"

@@ -1,64 +1,33 @@
-"""How each kind, status, bloc and affiliation looks and reads: one table for map, legend and JS."""
+"""How each kind, status, bloc and affiliation looks and reads on the map, in legends and in JS."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from webmap.record.reports import STANCE_HEADINGS
-from webmap.render.palette import BLOC_FILLS, RIVER, SEA
+from webmap.record.vocabulary import (
+    AFFILIATION_TERMS,
+    BLOC_TERMS,
+    KIND_TERMS,
+    STANCE_TERMS,
+    STATUS_TERMS,
+    labels,
+)
+from webmap.render.palette import RIVER, SEA
 
+# Views of the vocabulary table (webmap/record/vocabulary.py) in the shapes the templates and
+# the map script read: code -> {label, ...}, in the table's order.
 KIND_STYLES: dict[str, dict[str, str]] = {
-    "deployment_announcement": {
-        "label": "Deployment announced",
-        "symbol": "△",
-        "colour": "#c2410c",
-    },
-    "deployment": {"label": "Deployment", "symbol": "▲", "colour": "#b91c1c"},
-    "strike": {"label": "Strike", "symbol": "✸", "colour": "#111827"},
-    "exercise": {"label": "Military exercise", "symbol": "◎", "colour": "#6d28d9"},
-    "agreement": {"label": "Agreement or treaty", "symbol": "■", "colour": "#0f766e"},
-    "accession": {"label": "Joining an alliance", "symbol": "✚", "colour": "#1d4ed8"},
-    "statement": {"label": "Statement", "symbol": "◆", "colour": "#4b5563"},
-    "incident": {"label": "Incident", "symbol": "!", "colour": "#be185d"},
-    "fortification": {"label": "Border fortification", "symbol": "▰", "colour": "#92400e"},
+    t.code: {"label": t.label, "symbol": t.symbol, "colour": t.colour} for t in KIND_TERMS
 }
 STATUS_STYLES: dict[str, dict[str, str]] = {
-    "announced": {
-        "label": "Announced",
-        "description": "said to be planned; not yet seen happening",
-    },
-    "reported": {
-        "label": "Reported",
-        "description": "reported by media or officials, not confirmed",
-    },
-    "confirmed": {"label": "Confirmed", "description": "confirmed by the parties or independently"},
-    "disputed": {"label": "Disputed", "description": "sources disagree about what happened"},
-    "denied": {"label": "Denied", "description": "a party named in the claim denies it"},
+    t.code: {"label": t.label, "description": t.description} for t in STATUS_TERMS
 }
 BLOC_STYLES: dict[str, dict[str, str]] = {
-    "nato": {"label": "NATO member", "fill": BLOC_FILLS["nato"]},
-    "union-state": {
-        "label": "Russia–Belarus Union State (also CSTO)",
-        "fill": BLOC_FILLS["union-state"],
-    },
-    "csto": {"label": "CSTO member", "fill": BLOC_FILLS["csto"]},
-    "csto-frozen": {
-        "label": "CSTO member, participation frozen",
-        "fill": BLOC_FILLS["csto-frozen"],
-    },
-    "none": {"label": "In none of these alliances", "fill": BLOC_FILLS["none"]},
+    t.code: {"label": t.label, "fill": t.colour} for t in BLOC_TERMS
 }
-AFFILIATION_LABELS: dict[str, str] = {
-    "independent": "Independent media",
-    "public_broadcaster": "Public broadcaster",
-    "state_media": "State media",
-    "government": "Government",
-    "think_tank": "Think tank",
-    "wire": "News agency",
-    "unknown": "Affiliation unknown",
-}
-# How a source stands to the claim, in the order popups and pages list them (one table).
-STANCE_LABELS: dict[str, str] = STANCE_HEADINGS
+AFFILIATION_LABELS: dict[str, str] = labels(AFFILIATION_TERMS)
+# How a source stands to the claim, in the order popups and pages list them.
+STANCE_LABELS: dict[str, str] = labels(STANCE_TERMS)
 AREA_STYLES: dict[str, dict[str, str]] = {
     "occupied": {"label": "Ukraine, occupied by Russia (Crimea, Sevastopol, since 2014)"},
     "partly": {"label": "Ukraine, parts occupied by Russia (Donetsk, Luhansk, from 2014)"},

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from webmap.catalog.derived import feature_with_derived
 from webmap.catalog.filters import FilterError, filter_reports, parse_criteria
 from webmap.catalog.slim import labels_in, slim_chunks, slim_feature
 from webmap.record.exports import MEDIA_TYPES, export_bytes
@@ -44,7 +45,7 @@ def reports() -> Response:
             return _json({"error": str(exc)}, status=400)
         then = cached_reports_as_of(store.data_dir / REVISIONS_FILE, day)
         found = filter_reports(then, criteria)
-        body = dumps_feature_collection([r.to_feature() for r in found], indent=None)
+        body = dumps_feature_collection([feature_with_derived(r) for r in found], indent=None)
         return Response(body, mimetype=GEOJSON)
     positions = store.index.query(criteria)
     if request.args.get("view") == "map":  # the map's first view: popups fetch the full record
@@ -67,7 +68,7 @@ def report(report_id: str) -> Response:
     found = current_catalog().by_id.get(report_id)
     if found is None:
         return _json({"error": f"no report has id {report_id!r}"}, status=404)
-    return _json(found.to_feature(), mimetype=GEOJSON)
+    return _json(feature_with_derived(found), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")

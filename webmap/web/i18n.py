@@ -6,6 +6,7 @@ from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
 
 from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from webmap.web.data import is_static_site
 
 
 def chosen_language() -> str:
@@ -28,6 +29,8 @@ def current_language_name() -> str:
 
 def language_links() -> list[dict[str, str]]:
     """Return the switcher's links: this page in every language, with the current one marked."""
+    if is_static_site():
+        return []  # the static site is written in one language
     current = current_language()
     args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
     links = []

@@ -13,8 +13,9 @@ from webmap.geo.countries import COUNTRY_NAMES
 from webmap.geo.geodesy import nearest
 from webmap.geo.ranges import capitals, capitals_in_range, ring_label
 from webmap.record.dates import written_date, written_edtf
-from webmap.record.reports import ALLIANCE_CODES, Report
+from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
+from webmap.record.vocabulary import ALLIANCE_CODES
 from webmap.render.mapview import map_config
 from webmap.render.minimap import minimap_svg
 from webmap.render.styles import (
@@ -95,8 +96,7 @@ def index() -> str:
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": rendered.map_parts.country_style,
             "stories": [story.to_dict() for story in store.stories],
-        },
-        store.atlas,
+        }
     )
     return render_template(
         "map.html",
@@ -111,8 +111,32 @@ def index() -> str:
         seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
         or (store.stories[0] if store.stories else None),
         map_digest=rendered.map_digest,
+        link_problem=link_problem(request.args.to_dict(flat=False)),
         **form_state(),
     )
+
+
+# What each filter of a link is, in a teacher's words.
+LINK_PARTS = {
+    "from": "the start date",
+    "to": "the end date",
+    "bbox": "the map area",
+    "q": "the search",
+}
+
+
+def link_problem(args: dict[str, list[str]]) -> str:
+    """Say which part of the map's link the API would refuse (400), and why, or ''."""
+    try:
+        parse_criteria(args)
+    except FilterError as exc:
+        name, _, reason = str(exc).partition(": ")
+        part = LINK_PARTS.get(name, "a filter")
+        return (
+            f"This link's {part} ({name}=) cannot be used, so the map leaves it out and shows "
+            f"more reports than the link meant: {reason}."
+        )
+    return ""
 
 
 def data_note(store) -> str:

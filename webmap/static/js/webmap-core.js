@@ -1,6 +1,8 @@
 /* webmap core: pure functions shared by the map and its controls (no DOM, no Leaflet).
- * The filter rules mirror webmap/filters.py and the alliance rules webmap/atlas.py; the tests
- * run both on the same table of cases. */
+ * Each report carries fields the server derived (properties.derived: span, search, caveat) and
+ * each country its bloc changes, so the map only compares. What a reader types (dates, search
+ * words) is read here by the rules of webmap/catalog/filters.py; tests/test_fold_parity.py and
+ * tests/test_edtf.py run both on the same cases under node. */
 (function () {
   "use strict";
 
@@ -76,8 +78,42 @@
 
   function formatPeriod(text) { return String(text).split("/").map(formatDate).join(" to "); }
 
+  /* Characters no text may hold (validation.UNSAFE_RANGES): a search reads them as spaces. */
+  const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|[\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/gu;
+  /* What Python's str.split() splits on (str.isspace), which JavaScript's \s is not quite. */
+  const SPACES = /[\t\n\v\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
+  /* Text as a search compares it, as filters.fold: NFKC, case-folded with the server's table of
+   * characters whose fold is not their lowercase (ß -> ss, ς -> σ), NFKC again. */
+  function fold(text, table) {
+    const folds = table || {};
+    let out = "";
+    for (const ch of String(text == null ? "" : text).normalize("NFKC")) {
+      out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch.toLowerCase();
+    }
+    return out.normalize("NFKC");
+  }
+
+  function codePoints(word) { return Array.from(word, (ch) => ch.codePointAt(0)); }
+
+  function byLengthThenText(a, b) {
+    const pa = codePoints(a);
+    const pb = codePoints(b);
+    if (pa.length !== pb.length) return pb.length - pa.length;
+    for (let i = 0; i < pa.length; i += 1) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+    return 0;
+  }
+
+  /* The words a search must find, as filters.search_words: folded, longest first, without
+   * repeats or words inside a longer one. */
+  function searchWords(q, table) {
+    const folded = fold(String(q == null ? "" : q).replace(UNSAFE, " "), table);
+    const words = [...new Set(folded.split(SPACES).filter(Boolean))].sort(byLengthThenText);
+    return words.filter((w, i) => !words.slice(0, i).some((longer) => longer.includes(w)));
+  }
+
   /* Criteria from URL parameters, named as in /api/reports: repeatable values, commas too. */
-  function parseCriteria(params) {
+  function parseCriteria(params, foldTable) {
     const values = (name) => params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
     const last = (name) => { const all = params.getAll(name); return all.length ? all[all.length - 1].trim() : ""; };
     const criteria = { from: "", to: "", q: "", bbox: null };
@@ -87,22 +123,16 @@
     criteria.to = toSpan ? toSpan[1] : "";
     for (const name of LIST_FILTERS) criteria[name] = values(name);
     criteria.actor = criteria.actor.map((a) => a.toUpperCase());
-    criteria.q = last("q").split(/\s+/).filter(Boolean).join(" ").normalize("NFKC").toLowerCase();
+    criteria.q = searchWords(last("q"), foldTable).join(" ");
     const bbox = last("bbox").split(",").map(Number);
     if (bbox.length === 4 && bbox.every(Number.isFinite)) criteria.bbox = bbox;
     return criteria;
   }
 
-  function searchable(p) {
-    const parts = [p.title, p.summary, p.place, p.claimed_by, ...(p.systems || [])];
-    for (const s of p.sources || []) parts.push(s.publisher);
-    return parts.join(" ").normalize("NFKC").toLowerCase();
-  }
-
   /* Whether a report Feature meets the criteria; `skip` leaves one list filter out (for counts). */
   function matches(feature, c, skip) {
     const p = feature.properties;
-    const span = dateSpan(p.date);
+    const span = p.derived.span;
     if (c.from && span[1] < c.from) return false;
     if (c.to && span[0] > c.to) return false;
     if (skip !== "kind" && c.kind.length && !c.kind.includes(p.kind)) return false;
@@ -111,7 +141,7 @@
     if (skip !== "affiliation" && c.affiliation.length
       && !(p.sources || []).some((s) => c.affiliation.includes(s.affiliation))) return false;
     if (c.q) {
-      const text = searchable(p);
+      const text = p.derived.search;
       if (!c.q.split(" ").every((word) => text.includes(word))) return false;
     }
     if (c.bbox) {
@@ -138,25 +168,11 @@
     return counts;
   }
 
-  /* The bloc a country belongs to on an ISO day: the rule of Atlas.bloc_of in atlas.py. */
-  function blocOf(memberships, iso3, day) {
-    const state = {};
-    for (const m of memberships) {
-      if (m.country !== iso3) continue;
-      if (day < m.joined || (m.left && day >= m.left)) continue;
-      state[m.alliance] = m.suspended && day >= m.suspended ? "suspended" : "member";
-    }
-    if (state["UNION-STATE"] === "member") return "union-state";
-    if (state.NATO === "member") return "nato";
-    if (state.CSTO === "member") return "csto";
-    if (state.CSTO === "suspended") return "csto-frozen";
-    return "none";
-  }
-
-  function sourceCaveat(sources, partisan, caveats) {
-    if (sources.length && sources.every((s) => partisan.includes(s.affiliation))) return caveats.partisan;
-    if (sources.length === 1) return caveats.single;
-    return "";
+  /* The bloc of a country on an ISO day, from the [day, bloc] changes the server derived. */
+  function blocOn(changes, day) {
+    let bloc = "none";
+    for (const [from, value] of changes || []) if (from <= day) bloc = value;
+    return bloc;
   }
 
   /* "2024-03" plus n months. */
@@ -167,7 +183,7 @@
   }
 
   window.webmapCore = {
-    LIST_FILTERS, dateSpan, formatDate, formatPeriod, parseCriteria, matches, facetCounts,
-    blocOf, sourceCaveat, addMonths,
+    LIST_FILTERS, dateSpan, formatDate, formatPeriod, fold, searchWords, parseCriteria, matches,
+    facetCounts, blocOn, addMonths,
   };
 })();

@@ -111,7 +111,7 @@
     const sources = p.sources || [];
     box.append(el("h3", null, sources.length === 1 ? "Source (only one)" : `Sources (${sources.length})`));
     box.append(...sourceGroups(sources));
-    const caveat = core.sourceCaveat(sources, config.partisanAffiliations, config.caveats);
+    const caveat = p.derived && p.derived.caveat;
     if (caveat) box.append(el("p", "caveat", caveat));
     if (p.range_km && window.webmapTools && window.webmapTools.hasRing(p.id)) box.append(ringButton(p));
     const more = el("a", "report-link", "Full report page");
@@ -536,7 +536,7 @@
   function recolour(day) {
     blocDay = day || new Date().toISOString().slice(0, 10);
     folium.countries.eachLayer((layer) => {
-      const bloc = core.blocOf(config.memberships, layer.feature.id, blocDay);
+      const bloc = core.blocOn(layer.feature.properties.bloc_changes, blocDay);
       layer.feature.properties.bloc = bloc;
       layer.feature.properties.bloc_label = config.blocs[bloc].label;
       layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });

@@ -38,7 +38,7 @@
   function shownReports() {
     const features = window.webmap.features().filter((f) => wm.isShown(f.properties.id));
     const key = (f) => {
-      const span = core.dateSpan(f.properties.date) || ["", ""];
+      const span = f.properties.derived.span;
       return [span[0], span[1], f.properties.title, f.properties.id];
     };
     return features.map((f) => ({ f, k: key(f) })).sort((a, b) => {

@@ -71,7 +71,7 @@
 
   let placed = Promise.resolve();
   function refresh() {
-    const criteria = core.parseCriteria(filterParams());
+    const criteria = core.parseCriteria(filterParams(), config.fold);
     const shown = features.filter((f) => core.matches(f, criteria));
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     updateCounts(criteria);
@@ -254,7 +254,7 @@
     features: () => features,
     /* Ids the browser shows for a query string such as "kind=strike&from=2024". */
     filterIds(query) {
-      const criteria = core.parseCriteria(new URLSearchParams(query));
+      const criteria = core.parseCriteria(new URLSearchParams(query), config.fold);
       return features.filter((f) => core.matches(f, criteria)).map((f) => f.properties.id).sort();
     },
   };

@@ -1,0 +1,49 @@
+"""Fields the server derives for the browser, so the map compares values instead of re-deriving.
+
+Each report Feature served carries `properties.derived`: its date span (first and last ISO day),
+its searchable text folded as a search folds it, and its caveat about the sources. The fold
+table lets the browser fold what a reader types exactly as `filters.fold` does.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any
+
+from webmap.catalog.filters import searchable_text
+from webmap.record.model import Report
+
+
+def derived_fields(report: Report, search: str | None = None) -> dict[str, Any]:
+    """Return the span, folded search text and caveat of a report."""
+    start, end = report.span
+    return {
+        "span": [start, end],
+        "search": searchable_text(report) if search is None else search,
+        "caveat": report.caveat,
+    }
+
+
+def feature_with_derived(report: Report, search: str | None = None) -> dict[str, Any]:
+    """Return the report as a GeoJSON Feature whose properties carry its derived fields."""
+    feature = report.to_feature()
+    feature["properties"]["derived"] = derived_fields(report, search)
+    return feature
+
+
+@functools.cache
+def fold_table() -> dict[str, str]:
+    """Return the characters whose case fold is not their lowercase (ß -> ss, ς -> σ, ...).
+
+    With it, the browser folds a query as `filters.fold` does: NFKC, each character lowercased
+    or taken from this table, NFKC again.
+    """
+    table = {}
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if char.casefold() != char.lower():
+            table[char] = char.casefold()
+    return table

@@ -1,0 +1,208 @@
+"""A report and its sources as Python values: the model that validation accepts into."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from webmap.record.dates import edtf_span
+from webmap.record.vocabulary import PARTISAN_AFFILIATIONS
+
+CAVEATS = {
+    "partisan": "Only state media or government sources report this.",
+    "single": "This rests on a single source.",
+}
+
+
+class ReportError(ValueError):
+    """Raised when a reports file cannot be used; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in a data file, printable as PATH: ID: FIELD: message."""
+
+    path: str
+    report_id: str
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}: {self.report_id}: {self.field}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page that reported the claim."""
+
+    url: str
+    publisher: str
+    affiliation: str = "unknown"
+    title: str = ""
+    published: str = ""
+    language: str = ""
+    archive_url: str = ""
+    note: str = ""
+    stance: str = ""
+    says: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the source as a dict without empty optional fields."""
+        return {k: v for k, v in asdict(self).items() if v or k in ("url", "publisher")}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A claim: who said what happened, when and where, and who reported it."""
+
+    id: str
+    title: str
+    summary: str
+    kind: str
+    status: str
+    date: str
+    place: str
+    precision: str
+    lon: float
+    lat: float
+    sources: tuple[Source, ...]
+    claimed_by: str = ""
+    expected: str = ""
+    actors: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    range_km: float | None = None
+    related: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def caveat(self) -> str:
+        """Say plainly when the report rests on one source, or only on partisan ones."""
+        return source_caveat([s.affiliation for s in self.sources])
+
+    @property
+    def span(self) -> tuple[str, str]:
+        """Return the first and last ISO day the report's date covers."""
+        return edtf_span(self.date)
+
+    def to_feature(self) -> dict[str, Any]:
+        """Return the report as a GeoJSON Feature ([lon, lat], id at both levels)."""
+        props: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "summary": self.summary,
+            "kind": self.kind,
+            "status": self.status,
+            "claimed_by": self.claimed_by,
+            "date": self.date,
+            "expected": self.expected,
+            "place": self.place,
+            "precision": self.precision,
+            "actors": list(self.actors),
+            "systems": list(self.systems),
+            "range_km": self.range_km,
+            "sources": [s.to_dict() for s in self.sources],
+            "related": list(self.related),
+        }
+        return {
+            "type": "Feature",
+            "id": self.id,
+            "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
+            "properties": props,
+        }
+
+
+def source_caveat(affiliations: Sequence[str]) -> str:
+    """Return the caveat for a report whose sources have these affiliations, or ''."""
+    if affiliations and all(a in PARTISAN_AFFILIATIONS for a in affiliations):
+        return CAVEATS["partisan"]
+    if len(affiliations) == 1:
+        return CAVEATS["single"]
+    return ""
+
+
+def brief(value: Any, limit: int = 80) -> str:
+    """Return repr(value) cut to about limit characters, so a huge value cannot flood a message."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def report_label(rid: str) -> str:
+    """Return a report id fit for a one-line message: printable and not too long."""
+    label = rid if rid.isprintable() else repr(rid)
+    return label if len(label) <= 60 else label[:57] + "..."
+
+
+def text_of(props: dict, name: str) -> str:
+    """Return a string property without surrounding spaces, or '' when absent."""
+    value = props.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def items_of(props: dict, name: str) -> tuple[str, ...]:
+    """Return a list-of-strings property as a tuple."""
+    value = props.get(name) or []
+    return tuple(str(v).strip() for v in value if str(v).strip()) if isinstance(value, list) else ()
+
+
+AffiliationOf = Callable[[str], str | None]  # a source URL's publisher's affiliation, if known
+
+
+def report_from_feature(
+    feature: dict[str, Any], affiliation_of: AffiliationOf | None = None
+) -> Report:
+    """Build a Report from a Feature that validate_feature accepted.
+
+    A source without an affiliation takes its publisher's, from affiliation_of, if given.
+    """
+    props = feature["properties"]
+    lon, lat = feature["geometry"]["coordinates"]
+    sources = tuple(
+        Source(
+            url=s["url"].strip(),
+            publisher=s["publisher"].strip(),
+            affiliation=s.get("affiliation")
+            or (affiliation_of(s["url"].strip()) if affiliation_of else None)
+            or "unknown",
+            **{k: str(s.get(k) or "").strip() for k in _OPTIONAL_SOURCE_FIELDS},
+        )
+        for s in props["sources"]
+    )
+    range_km = props.get("range_km")
+    return Report(
+        id=props["id"],
+        title=text_of(props, "title"),
+        summary=text_of(props, "summary"),
+        kind=text_of(props, "kind"),
+        status=text_of(props, "status"),
+        date=text_of(props, "date"),
+        place=text_of(props, "place"),
+        precision=text_of(props, "precision"),
+        lon=float(lon),
+        lat=float(lat),
+        sources=sources,
+        claimed_by=text_of(props, "claimed_by"),
+        expected=text_of(props, "expected"),
+        actors=items_of(props, "actors"),
+        systems=items_of(props, "systems"),
+        range_km=float(range_km) if range_km is not None else None,
+        related=items_of(props, "related"),
+    )
+
+
+_OPTIONAL_SOURCE_FIELDS = (
+    "title",
+    "published",
+    "language",
+    "archive_url",
+    "note",
+    "stance",
+    "says",
+)

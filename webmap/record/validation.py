@@ -1,0 +1,328 @@
+"""Validation of report Features: every rule `webmap check` applies to one report or a file."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from webmap.geo.countries import COUNTRY_NAMES
+from webmap.record.dates import parse_edtf, parse_partial_date, parse_period
+from webmap.record.model import (
+    AffiliationOf,
+    Problem,
+    brief,
+    items_of,
+    report_from_feature,
+    report_label,
+    text_of,
+)
+from webmap.record.vocabulary import (
+    AFFILIATIONS,
+    ALLIANCE_CODES,
+    KINDS,
+    PRECISIONS,
+    STANCES,
+    STATUSES,
+)
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NOT_A_COLLECTION = "the file is not a GeoJSON FeatureCollection"
+LON_RANGE = (-30.0, 190.0)
+LAT_RANGE = (25.0, 85.0)
+MAX_TEXT = 2000  # characters in any one text field: a summary is one to three sentences
+TEXT_FIELDS = ("title", "summary", "place", "claimed_by", "expected")
+LIST_FIELDS = ("actors", "systems", "related")
+LIST_SEPARATOR = ";"  # between the items of a list in a CSV cell
+SOURCE_FIELDS = (
+    "url",
+    "publisher",
+    "affiliation",
+    "title",
+    "published",
+    "language",
+    "archive_url",
+    "note",
+    "stance",
+    "says",
+)
+ACTOR_CODES = (*ALLIANCE_CODES, *sorted(COUNTRY_NAMES))
+
+
+def _anycase(word: str) -> str:
+    """Return a pattern matching word in any mix of case (JSON Schema patterns have no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# Written in the part of regular expressions that Python and ECMA 262 (JSON Schema) share, so
+# the schema uses the same patterns: no flags, and the true end written (?![\s\S]) because
+# Python's $ also matches before a final line break.
+END = r"(?![\s\S])"
+_LABEL = r"[^\s/?#@:\\.]+"  # one part of a host name: no space, no / ? # @ : \ or dot
+# A host that is no public web site: a number (an IP address such as 127.0.0.1 or 10.0.0.5),
+# localhost, or a name that only a local network knows.
+_LOCAL_NAMES = ("localhost", "local", "internal", "localdomain", "lan", "home", "intranet")
+_NOT_PUBLIC = (
+    rf"(?:{_LABEL}\.)*(?:[0-9]+|0[xX][0-9a-fA-F]*|"
+    + "|".join(_anycase(n) for n in _LOCAL_NAMES)
+    + r")(?![^:/?#])"
+)
+# http(s), then a public host name with a dot (no user name before it), an optional port, then
+# a path without spaces.
+HTTP_URL_BODY = (
+    rf"{_anycase('http')}[Ss]?://(?!{_NOT_PUBLIC}){_LABEL}(?:\.{_LABEL})+(?::[0-9]{{1,5}})?"
+    r"(?:[/?#]\S*)?"
+)
+HTTP_URL = re.compile(f"^{HTTP_URL_BODY}{END}")
+NOT_A_LINK = (
+    "is not the address of a public web page: write it http:// or https://, then the site's "
+    "name (not localhost or a number such as 127.0.0.1), with no spaces"
+)
+
+
+def is_http_url(url: str) -> bool:
+    """Tell whether url is an absolute http(s) URL of a public site, the only kind we link to."""
+    return bool(HTTP_URL.match(url))
+
+
+def _finite(value: Any) -> bool:
+    """Tell whether value is a JSON number that is finite as a float (not NaN, not Infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+# Code points no text field may hold: control characters other than tab and line feed (C0, DEL,
+# C1), lone surrogates, and the 66 Unicode noncharacters. They break XML (KML), confuse
+# terminals, or are not text at all. Written as the inside of a character class that Python and
+# JSON Schema both read (the schema uses it too).
+UNSAFE_RANGES = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+UNSAFE_CHARACTER = re.compile(f"[{UNSAFE_RANGES}]")
+
+
+def unsafe_character(value: str) -> int | None:
+    """Return the first code point of value that no text may hold, or None."""
+    found = UNSAFE_CHARACTER.search(value)
+    return ord(found.group()) if found else None
+
+
+def _bad_text(value: Any) -> str:
+    """Return why a text value cannot be stored, or '' when it can."""
+    if not isinstance(value, str):
+        return f"{brief(value)} is not text"
+    if len(value) > MAX_TEXT:
+        return f"is {len(value):,} characters long; write at most {MAX_TEXT:,}"
+    code = unsafe_character(value)
+    if code is not None and 0xD800 <= code <= 0xDFFF:
+        return f"{brief(value)} contains a character that cannot be saved (a broken \\u escape)"
+    if code is not None:
+        return (
+            f"contains U+{code:04X}, a control character or noncharacter that text may not "
+            "hold; delete it (it is often invisible)"
+        )
+    return ""
+
+
+def validate_feature(feature: Any, path: str = "") -> list[Problem]:
+    """Return every problem of one report Feature (errors and warnings)."""
+    problems: list[Problem] = []
+    if not isinstance(feature, dict):
+        return [Problem(path, "?", "feature", "is not a JSON object")]
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        return [Problem(path, report_label(str(feature.get("id") or "?")), "properties", "missing")]
+    rid = report_label(text_of(props, "id") or str(feature.get("id") or "?"))
+
+    def err(name: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(path, rid, name, message, severity))
+
+    if feature.get("type") != "Feature":
+        err("type", f'{brief(feature.get("type"))} should be "Feature"')
+    raw_id = props.get("id")
+    if not isinstance(raw_id, str) or not ID_PATTERN.fullmatch(raw_id):
+        err("id", "must be lowercase letters, digits and hyphens, e.g. oreshnik-belarus-2024")
+    elif feature.get("id") not in (None, raw_id):
+        err("id", f"Feature id {brief(feature.get('id'))} differs from properties.id")
+    for name in TEXT_FIELDS:
+        value = props.get(name)
+        if name in ("title", "summary", "place") and not text_of(props, name):
+            err(name, _bad_text(value) if value and not isinstance(value, str) else "is empty")
+        elif value is not None and (why := _bad_text(value)):
+            err(name, why)
+    for name, allowed in (("kind", KINDS), ("status", STATUSES), ("precision", PRECISIONS)):
+        if props.get(name) not in allowed:
+            err(name, f"{brief(props.get(name))} is not one of: {', '.join(allowed)}")
+    date = props.get("date")
+    if not isinstance(date, str) or parse_edtf(date) is None:
+        err(
+            "date",
+            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD "
+            "(~ about, ? uncertain, START/END a period)",
+        )
+    for name in LIST_FIELDS:
+        value = props.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            err(name, f'{brief(value)} is not a list; write it as ["...", "..."]')
+        elif why := next((w for w in map(_bad_text, value) if w), ""):
+            err(name, why)
+        elif item := next((v for v in value if LIST_SEPARATOR in v), ""):
+            err(
+                name,
+                f"{brief(item)} contains '{LIST_SEPARATOR}', which separates the items of a "
+                "list in spreadsheets; make it two items, or use another sign",
+            )
+    expected = props.get("expected")
+    if isinstance(expected, str) and expected and parse_period(expected) is None:
+        err("expected", f"{brief(expected)} is not a date or a START/END period")
+    actors = props.get("actors")
+    for actor in actors if isinstance(actors, list) else ():
+        if actor not in ACTOR_CODES:
+            err(
+                "actors",
+                f"{brief(actor)} is not a country code (ISO 3166-1 alpha-3, e.g. BLR) "
+                "or NATO, CSTO, UNION-STATE",
+            )
+    range_km = props.get("range_km")
+    if range_km is not None and (not _finite(range_km) or range_km <= 0):
+        err("range_km", f"{brief(range_km)} is not a positive number of kilometres")
+    problems += _validate_geometry(feature.get("geometry"), err)
+    problems += _validate_sources(props.get("sources"), err)
+    return problems
+
+
+def _validate_geometry(geometry: Any, err) -> list[Problem]:
+    """Check that the geometry is a Point inside the mapped region."""
+    coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if (
+        not isinstance(geometry, dict)
+        or geometry.get("type") != "Point"
+        or not isinstance(coords, list)
+        or len(coords) != 2
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
+    ):
+        err("geometry", "must be a Point with [longitude, latitude] numbers")
+        return []
+    if not all(_finite(c) for c in coords):
+        shown = ", ".join(brief(c, 20) for c in coords)
+        err("geometry", f"must be a Point with [longitude, latitude] numbers; [{shown}] is not")
+        return []
+    lon, lat = coords
+    if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
+        err(
+            "geometry",
+            f"point ({lon}, {lat}) is outside the mapped region "
+            f"(longitude {LON_RANGE[0]:g} to {LON_RANGE[1]:g}, latitude {LAT_RANGE[0]:g} to "
+            f"{LAT_RANGE[1]:g}); are longitude and latitude in that order?",
+        )
+    return []
+
+
+def _validate_sources(sources: Any, err) -> list[Problem]:
+    """Check that there is at least one source and each one is complete and linkable."""
+    if not isinstance(sources, list) or not sources:
+        err("sources", "a report needs at least one source with a URL and a publisher")
+        return []
+    for i, source in enumerate(sources, start=1):
+        name = f"sources[{i}]"
+        if not isinstance(source, dict):
+            err(name, "is not an object with url and publisher")
+            continue
+        for key in sorted(set(source) - set(SOURCE_FIELDS), key=str):
+            err(f"{name}.{key}", f"is not a field of a source; use {', '.join(SOURCE_FIELDS)}")
+        url = source.get("url")
+        if not isinstance(url, str) or not is_http_url(url):
+            err(f"{name}.url", f"{brief(url)} {NOT_A_LINK}")
+        elif why := _bad_text(url):
+            err(f"{name}.url", why)
+        if not isinstance(source.get("publisher"), str) or not source["publisher"].strip():
+            err(f"{name}.publisher", "is empty")
+        affiliation = source.get("affiliation", "unknown")
+        if affiliation not in AFFILIATIONS:
+            err(
+                f"{name}.affiliation",
+                f"{brief(affiliation)} is not one of: {', '.join(AFFILIATIONS)}",
+            )
+        archive = source.get("archive_url")
+        bad_archive = archive not in (None, "") and (
+            not isinstance(archive, str) or not is_http_url(archive)
+        )
+        if bad_archive:
+            err(f"{name}.archive_url", f"{brief(archive)} {NOT_A_LINK}")
+        stance = source.get("stance")
+        if stance not in (None, "") and stance not in STANCES:
+            err(f"{name}.stance", f"{brief(stance)} is not one of: {', '.join(STANCES)}")
+        published = source.get("published")
+        if published not in (None, "") and parse_partial_date(published) is None:
+            err(f"{name}.published", f"{brief(published)} is not a real date")
+        for key in ("publisher", "title", "language", "archive_url", "note", "says"):
+            value = source.get(key)
+            reported = (key == "publisher" and not isinstance(value, str)) or (
+                key == "archive_url" and bad_archive
+            )
+            if value is not None and not reported and (why := _bad_text(value)):
+                err(f"{name}.{key}", why)
+    return []
+
+
+def check_features(
+    features: Iterable[Any],
+    path: str = "",
+    keep: Any = None,
+    affiliation_of: AffiliationOf | None = None,
+) -> list[Problem]:
+    """Return every problem of the features, cross-report ones included.
+
+    With keep, each valid feature is also turned into a Report and appended to it, so a caller
+    reading features one at a time never holds them all.
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    related: list[tuple[str, tuple[str, ...]]] = []
+    for number, feature in enumerate(features, start=1):
+        found = validate_feature(feature, path)
+        if not isinstance(feature, dict):
+            found = [Problem(path, "?", f"features[{number}]", "is not a JSON object")]
+        problems += found
+        rid = _feature_id(feature)
+        if rid in seen and rid != "?":
+            problems.append(
+                Problem(path, report_label(rid), "id", "is used by more than one report")
+            )
+        seen.add(rid)
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(props, dict):
+            related.append((rid, items_of(props, "related")))
+        if keep is not None and not any(p.severity == "error" for p in found):
+            keep.append(report_from_feature(feature, affiliation_of))
+    for rid, others in related:
+        problems += [
+            Problem(path, report_label(rid), "related", f"no report has id {brief(other)}")
+            for other in others
+            if other not in seen
+        ]
+    return problems
+
+
+def check_collection(data: Any, path: str = "") -> list[Problem]:
+    """Return every problem of a parsed reports FeatureCollection, cross-report ones included."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return [Problem(path, "-", "type", NOT_A_COLLECTION)]
+    features = data.get("features")
+    if not isinstance(features, list):
+        return [Problem(path, "-", "features", "is not a list")]
+    return check_features(features, path)
+
+
+def _feature_id(feature: Any) -> str:
+    """Return a feature's report id for messages, or '?'."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    rid = text_of(props, "id") if isinstance(props, dict) else ""
+    return rid or "?"
