@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from webmap.cli import cli
+from webmap.record.checks import check_reports_file
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.model import Problem, ReportError, report_from_feature
-from webmap.record.reports_file import check_file, load_reports
+from webmap.record.reports_file import load_reports
 from webmap.record.tabular import CSV_COLUMNS, features_from_csv, reports_to_csv
 from webmap.record.validation import check_collection, check_features, validate_feature
 from webmap.web.app import create_app
@@ -250,7 +251,7 @@ def scratch(tmp_path_factory) -> Path:
 def test_the_app_loader_and_webmap_check_agree_on_any_data_file(scratch, content):
     path = scratch / "reports.geojson"
     path.write_bytes(content)
-    errors = [p for p in check_file(path) if p.severity == "error"]
+    errors = [p for p in check_reports_file(path, None) if p.severity == "error"]
     assert_one_line_each(errors, str(path))
     try:
         loaded = load_reports(path)  # what the app does at start-up, one feature at a time

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from webmap.record.checks import check_reports_file
 from webmap.record.model import ReportError
-from webmap.record.reports_file import check_file, load_reports, save_reports
+from webmap.record.reports_file import load_reports, save_reports
 from webmap.record.validation import check_collection, validate_feature
 from webmap.record.vocabulary import KINDS
 
@@ -191,7 +192,7 @@ def test_duplicate_ids_and_unknown_related_are_reported():
 def test_unreadable_files_are_named(tmp_path, content, expected):
     path = tmp_path / "reports.geojson"
     path.write_text(content, encoding="utf-8")
-    problems = [str(p) for p in check_file(path)]
+    problems = [str(p) for p in check_reports_file(path, None)]
     assert len(problems) == 1 and problems[0].startswith(str(path)) and expected in problems[0]
 
 
@@ -223,7 +224,7 @@ def test_feature_keeps_id_at_both_levels_and_lon_lat_order():
 
 def test_shipped_reports_are_valid_and_each_cites_a_web_source():
     shipped = Path(__file__).parent.parent / "geodata" / "reports.geojson"
-    errors = [p for p in check_file(shipped) if p.severity == "error"]
+    errors = [p for p in check_reports_file(shipped, None) if p.severity == "error"]
     assert errors == []
     reports = load_reports(shipped)
     assert len(reports) >= 12

@@ -14,7 +14,7 @@ from webmap.record.geojson_io import write_feature_collection
 from webmap.record.model import AffiliationOf, Problem, Report, ReportError
 from webmap.record.publishers import load_publishers
 from webmap.record.stream_json import iter_collection
-from webmap.record.validation import NOT_A_COLLECTION, check_collection, check_features
+from webmap.record.validation import NOT_A_COLLECTION, check_features
 
 REPORTS_FILE = "reports.geojson"
 
@@ -89,15 +89,6 @@ def read_json(path: Path) -> Any:
         raise _json_problem(path, exc) from None
     except (RecursionError, ValueError) as exc:  # ValueError: an integer of > 4300 digits
         raise _unparsable(path, exc) from None
-
-
-def check_file(path: Path) -> list[Problem]:
-    """Return every problem of a reports file, or the reason it cannot be read."""
-    try:
-        data = read_json(path)
-    except ReportError as exc:
-        return exc.problems
-    return check_collection(data, str(path))
 
 
 def load_reports(path: Path) -> list[Report]:
