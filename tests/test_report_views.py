@@ -279,3 +279,36 @@ def test_a_report_naming_an_actor_twice_is_counted_once():
     twice = replace(SHIPPED[0], actors=("BLR", "BLR"))
     _, counts = faceted_query(ReportIndex.of([twice]), parse_criteria({}))
     assert counts["actor"] == {"BLR": 1}
+
+
+@pytest.mark.parametrize("query", ["kind=strike,accession", "q=oreshnik&from=2024", "to=2016"])
+def test_export_where_chooses_what_the_api_chooses(runner, client, query):
+    from webmap.cli import cli
+
+    result = runner.invoke(cli, ["export", "--where", query])
+    assert result.exit_code == 0, result.output
+    assert [f["id"] for f in json.loads(result.stdout)["features"]] == api_ids(client, query)
+
+
+def test_export_without_where_is_unchanged(runner):
+    from webmap.cli import cli
+
+    result = runner.invoke(cli, ["export"])
+    reports = load_reports(Path(__file__).parent / "data" / "reports.geojson")
+    assert result.stdout == dumps_feature_collection([r.to_feature() for r in reports])
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("from=yesterday", "from: 'yesterday' is not a date"),
+        ("knd=strike", "knd: not a filter"),
+        ("kind", "write name=value pairs"),
+        ("as_of=2025-13-01", "as_of: '2025-13-01' is not a day"),
+    ],
+)
+def test_export_where_explains_a_bad_filter(runner, where, message):
+    from webmap.cli import cli
+
+    result = runner.invoke(cli, ["export", "--where", where])
+    assert result.exit_code == 2 and message in result.output
