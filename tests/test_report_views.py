@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
@@ -312,3 +314,36 @@ def test_export_where_explains_a_bad_filter(runner, where, message):
 
     result = runner.invoke(cli, ["export", "--where", where])
     assert result.exit_code == 2 and message in result.output
+
+
+CORE_JS = Path(__file__).parent.parent / "webmap" / "static" / "js" / "webmap-core.js"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_maps_counts_are_the_servers(shipped):
+    """The map counts in the browser as filters change: by the rule the server counts by."""
+    features = shipped.get("/api/reports?view=map").get_json()["features"]
+    queries = [q for q in QUERIES if "as_of" not in q]
+    script = (
+        "global.window = {};\n"
+        + CORE_JS.read_text()
+        + "\nconst core = window.webmapCore;\n"
+        + "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+        + "console.log(JSON.stringify(input.queries.map((q) => {\n"
+        + "  const c = core.parseCriteria(new URLSearchParams(q));\n"
+        + "  return Object.fromEntries(core.LIST_FILTERS.map("
+        + "(name) => [name, core.facetCounts(input.features, c, name)]));\n"
+        + "})));"
+    )
+    out = subprocess.run(
+        ["node", "-e", script],
+        input=json.dumps({"features": features, "queries": queries}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    for query, browser in zip(queries, json.loads(out), strict=True):
+        server = shipped.get(f"/api/reports?{query}&facets=1").get_json()["facets"]
+        nonzero = {name: {v: n for v, n in c.items() if n} for name, c in server.items()}
+        assert browser == nonzero, query
