@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, run_command
 
 from webmap.catalog import index_cache
+from webmap.catalog.filters import FilterError
+from webmap.catalog.query import FILTER_PARAMS, ReportQuery, export_file, parse_query, run_query
+from webmap.catalog.report_index import ReportIndex
 from webmap.record.checks import check_paths, load_land, report_warnings
 from webmap.record.exports import FORMATS, export_bytes
 from webmap.record.geojson_io import atomic_write_bytes
@@ -18,6 +22,7 @@ from webmap.record.linkcheck import CACHE_FILE as LINKS_CACHE
 from webmap.record.linkcheck import TIMEOUT, link_problems
 from webmap.record.model import Problem, ReportError
 from webmap.record.reports_file import REPORTS_FILE, load_reports
+from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.stats import coverage
 from webmap.web.app import create_app
 from webmap.web.site import SiteError, build_site
@@ -185,14 +190,27 @@ def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) 
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: print to the screen; kml and gpkg need a file).",
 )
-def export_command(fmt: str, output: Path | None) -> None:
-    """Write all reports in another format."""
+@click.option(
+    "--where",
+    default="",
+    metavar="FILTERS",
+    help="Only the reports these filters choose, written as for /api/reports, "
+    "e.g. 'kind=strike&from=2024' or 'as_of=2025-06-01&actor=BLR'.",
+)
+def export_command(fmt: str, output: Path | None, where: str) -> None:
+    """Write all reports (or those --where chooses) in another format."""
+    query = _where(where) if where.strip() else None
+    data_dir = Path(current_app.config["DATA_DIR"])
     try:
-        reports = load_reports(Path(current_app.config["DATA_DIR"]) / REPORTS_FILE)
+        reports = load_reports(data_dir / REPORTS_FILE)
     except ReportError as exc:
         click.echo(str(exc))
         raise click.ClickException("the data has problems; run `webmap check` first") from None
-    data = export_bytes(reports, fmt)
+    if query is None:
+        data = export_bytes(reports, fmt)
+    else:  # the same query as the web's downloads, on the same kind of index
+        result = run_query(ReportIndex.of(reports), data_dir / REVISIONS_FILE, query)
+        data, reports = export_file(result, fmt), result.ids
     if output is None:
         if fmt in ("kml", "gpkg"):
             raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")
@@ -206,6 +224,26 @@ def export_command(fmt: str, output: Path | None) -> None:
                 f"could not write {output} ({reason}); it was left as it was"
             ) from None
         click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
+
+
+def _where(text: str) -> ReportQuery:
+    """Return the query --where writes; raise BadParameter saying what is wrong."""
+    try:
+        args = parse_qs(text.strip(), strict_parsing=True)
+    except ValueError:
+        raise click.BadParameter(
+            "write name=value pairs joined by &, e.g. 'kind=strike&from=2024'", param_hint="--where"
+        ) from None
+    unknown = sorted(set(args) - set(FILTER_PARAMS))
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: not a filter; filters: {', '.join(FILTER_PARAMS)}",
+            param_hint="--where",
+        )
+    try:
+        return parse_query(args)
+    except FilterError as exc:
+        raise click.BadParameter(str(exc), param_hint="--where") from None
 
 
 @cli.command("build-site")

@@ -140,10 +140,10 @@ class IndexBuilder:
 
 
 def _postings(values: Sequence[Iterable[str]]) -> dict[str, np.ndarray]:
-    """Return, per value, the positions of the reports that carry it."""
+    """Return, per value, the positions of the reports that carry it (each report once)."""
     postings: dict[str, list[int]] = {}
     for i, items in enumerate(values):
-        for item in items:
+        for item in dict.fromkeys(items):
             postings.setdefault(item, []).append(i)
     return {k: np.array(v, dtype=np.int64) for k, v in postings.items()}
 

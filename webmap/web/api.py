@@ -8,12 +8,18 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
-from webmap.catalog.derived import feature_with_derived
-from webmap.catalog.filters import FilterError, filter_reports, parse_criteria
-from webmap.catalog.slim import labels_in, slim_chunks, slim_feature
-from webmap.record.exports import MEDIA_TYPES, export_bytes
-from webmap.record.geojson_io import dumps_feature_collection
-from webmap.record.history import cached_reports_as_of, parse_as_of
+from webmap.catalog.filters import FilterError
+from webmap.catalog.query import (
+    ReportQuery,
+    ReportResult,
+    collection_chunks,
+    download_name,
+    export_file,
+    parse_query,
+    run_query,
+)
+from webmap.catalog.slim import labels_in
+from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
 from webmap.web.data import map_data
@@ -21,7 +27,7 @@ from webmap.web.errors import current_catalog, current_renderings, loaded_catalo
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
-DOWNLOADS = ("geojson", "csv", "kml")
+DOWNLOADS = FORMATS
 
 
 def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -30,45 +36,55 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
     return Response(text, status=status, mimetype=mimetype)
 
 
+def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
+    """Run a query on the live data (or its record as of a day)."""
+    catalog = current_catalog()
+    return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+
+
+def requested_result(facets: bool = False) -> ReportResult:
+    """Parse this request's filters once and run them once; raise FilterError if one is bad."""
+    return store_result(parse_query(request.args.to_dict(flat=False)), facets)
+
+
+def _facets_asked() -> bool:
+    """Tell whether the query asks for facet counts (facets=1); raise FilterError if unclear."""
+    raw = request.args.get("facets", "").strip()
+    if raw not in ("", "0", "1"):
+        raise FilterError("facets: write facets=1 to add the counts per filter value")
+    return raw == "1"
+
+
 @bp.get("/api/reports")
 def reports() -> Response:
-    """Return the reports that match the query's filters as a FeatureCollection."""
+    """Return the reports that match the query's filters as a FeatureCollection.
+
+    With facets=1 it also has a "facets" member: per filter, per value, how many reports.
+    """
     try:
-        criteria = parse_criteria(request.args.to_dict(flat=False))
+        result = requested_result(facets=_facets_asked())
     except FilterError as exc:
         return _json({"error": str(exc)}, status=400)
-    store = current_catalog()
-    if request.args.get("as_of"):
-        try:
-            day = parse_as_of(request.args["as_of"].strip())
-        except ValueError as exc:
-            return _json({"error": str(exc)}, status=400)
-        then = cached_reports_as_of(store.data_dir / REVISIONS_FILE, day)
-        found = filter_reports(then, criteria)
-        body = dumps_feature_collection([feature_with_derived(r) for r in found], indent=None)
-        return Response(body, mimetype=GEOJSON)
-    positions = store.index.query(criteria)
-    if request.args.get("view") == "map":  # the map's first view: popups fetch the full record
-        slim = [slim_feature(store.index.feature_bytes(i)) for i in positions.tolist()]
-        response = Response(slim_chunks(slim), mimetype=GEOJSON)
-    else:
-        # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
-        # holding the whole collection twice.
-        response = Response(store.index.feature_chunks(positions), mimetype=GEOJSON)
-    # The answer depends only on the data and the query: name it by both, so the cache layer
-    # does not hash a large body on every request.
-    query = hashlib.sha256(request.query_string).hexdigest()[:12]
-    response.set_etag(f"{store.version}-{query}")
+    # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
+    # holding the whole collection twice. The map's first view is light: popups fetch the rest.
+    chunks = collection_chunks(result, slim=request.args.get("view") == "map")
+    response = Response(chunks, mimetype=GEOJSON)
+    if not result.query.as_of:
+        # The answer depends only on the data and the query: name it by both, so the cache
+        # layer does not hash a large body on every request.
+        query = hashlib.sha256(request.query_string).hexdigest()[:12]
+        response.set_etag(f"{current_catalog().version}-{query}")
     return response
 
 
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
-    """Return one report as a Feature."""
-    found = current_catalog().by_id.get(report_id)
-    if found is None:
+    """Return one report as a Feature: the bytes the index stored."""
+    index = current_catalog().index
+    position = index.position(report_id)
+    if position is None:
         return _json({"error": f"no report has id {report_id!r}"}, status=404)
-    return _json(feature_with_derived(found), mimetype=GEOJSON)
+    return Response(index.feature_bytes(position), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")
@@ -106,12 +122,16 @@ def schema() -> Response:
 
 @bp.get("/export/reports.<fmt>")
 def export(fmt: str) -> Response:
-    """Download every report as GeoJSON, CSV or KML."""
+    """Download the reports as GeoJSON, CSV, KML or GeoPackage, filtered like /api/reports."""
     if fmt not in DOWNLOADS:
         return _json({"error": f"downloads: {', '.join(DOWNLOADS)}"}, status=404)
-    data = export_bytes(current_catalog().reports, fmt)
-    response = Response(data, content_type=MEDIA_TYPES[fmt])
-    response.headers["Content-Disposition"] = f"attachment; filename=webmap-reports.{fmt}"
+    try:
+        result = requested_result()
+    except FilterError as exc:
+        return _json({"error": str(exc)}, status=400)
+    response = Response(export_file(result, fmt), content_type=MEDIA_TYPES[fmt])
+    name = download_name(result.query, fmt)
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
 

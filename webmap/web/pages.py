@@ -7,7 +7,8 @@ from datetime import date
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
-from webmap.catalog.filters import LIST_FILTERS, Criteria, FilterError, parse_criteria
+from webmap.catalog.filters import LIST_FILTERS, FilterError, parse_criteria
+from webmap.catalog.query import ReportQuery, filter_args
 from webmap.catalog.report_index import SORT_COLUMNS
 from webmap.geo.countries import COUNTRY_NAMES
 from webmap.geo.geodesy import nearest
@@ -26,6 +27,7 @@ from webmap.render.styles import (
     STATUS_STYLES,
     stylesheet,
 )
+from webmap.web.api import requested_result, store_result
 from webmap.web.data import map_data
 from webmap.web.errors import current_catalog, current_renderings
 from webmap.web.links import is_static_site, site_url
@@ -98,8 +100,13 @@ def index() -> str:
             "stories": [story.to_dict() for story in store.stories],
         }
     )
+    try:  # the counts before the script has run; a bad filter is the map's to explain
+        counts = requested_result(facets=True).facets
+    except FilterError:
+        counts = None
     return render_template(
         "map.html",
+        counts=counts,
         parts=rendered.map_parts,
         config=config,
         count=len(store.index),
@@ -158,6 +165,9 @@ def form_state() -> dict:
         "q": args.get("q", ""),
         "from": args.get("from", "")[:7],
         "to": args.get("to", "")[:7],
+        # Not in the form's fields, but kept when it is sent: the place and the day of the record.
+        "bbox": args.get("bbox", ""),
+        "as_of": args.get("as_of", ""),
     }
     return {"selected": selected, "values": values}
 
@@ -225,35 +235,42 @@ def palette_css() -> Response:
 @bp.get("/reports")
 def reports() -> Response:
     """List the reports in a sortable table, filtered like /api/reports; works without JS."""
-    store = current_catalog()
     error = ""
     try:
-        criteria = parse_criteria(request.args.to_dict(flat=False))
+        result = requested_result(facets=True)
     except FilterError as exc:
-        error, criteria = str(exc), Criteria()
+        error = str(exc)
+        result = store_result(ReportQuery(), facets=True)
     sort = request.args.get("sort", "date")
     sort = sort if sort in SORT_COLUMNS else "date"
     order = request.args.get("order", "desc" if sort in ("date", "sources") else "asc")
     order = order if order in ("asc", "desc") else "asc"
-    rows = store.index.sorted_positions(store.index.query(criteria), sort, order == "desc")
+    index = result.index  # today's record, or the record as of the day asked
+    rows = index.sorted_positions(result.positions, sort, order == "desc")
     per_page = (len(rows) or 1) if is_static_site() else PAGE_SIZE  # the static site: one page
     pages = max(1, -(-len(rows) // per_page))
     raw_page = request.args.get("page", "1")
     page = min(max(int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 1, 1), pages)
     first = (page - 1) * per_page
+    # The downloads give what the list shows: the same filters (the static site has one file).
+    download_args = {} if error or is_static_site() else filter_args(request.args.to_dict(False))
     html = render_template(
         "reports.html",
-        reports=[store.index.report(i) for i in rows[first : first + per_page]],
+        reports=[index.report(i) for i in rows[first : first + per_page]],
         matched=len(rows),
         first=first,
         page=page,
         pages=pages,
         page_url=_page_url,
-        total=len(store.index),
+        total=len(index),
         error=error,
         sort=sort,
         order=order,
-        facets=facet_choices(store.index.actors),
+        facets=facet_choices(index.actors),
+        counts=result.facets,
+        as_of_day=written_date(result.query.as_of) if result.query.as_of else "",
+        filtered=result.query.filtered,
+        download_args=download_args,
         sort_url=_sort_url,
         **form_state(),
     )

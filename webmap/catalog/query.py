@@ -1,0 +1,161 @@
+"""One reports view, many formats: a query is parsed once and run once on the index.
+
+The list (/reports), the API (/api/reports), the downloads (/export/reports.<fmt>) and
+`webmap export --where` all answer from the same ReportResult, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from webmap.catalog.facets import Counts, faceted_query
+from webmap.catalog.filters import Criteria, FilterError, parse_criteria
+from webmap.catalog.report_index import ReportIndex
+from webmap.catalog.slim import slim_chunks, slim_feature
+from webmap.record.exports import FORMATS, export_bytes
+from webmap.record.geojson_io import dumps_feature_collection
+from webmap.record.history import cached_revisions, parse_as_of, reports_as_of
+from webmap.record.model import Report
+
+# The query parameters that choose reports (what a download link carries over).
+FILTER_PARAMS = ("from", "to", "kind", "status", "actor", "affiliation", "q", "bbox", "as_of")
+AS_OF_INDEXES = 4  # past days kept as indexes (each as large as the record of that day)
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """Which reports a reader asked for: criteria, and the day of the record (empty: today)."""
+
+    criteria: Criteria = field(default_factory=Criteria)
+    as_of: str = ""
+
+    @property
+    def filtered(self) -> bool:
+        """Tell whether this query may leave reports out or show an older record."""
+        return self.criteria != Criteria() or bool(self.as_of)
+
+
+def parse_query(args: Mapping[str, Sequence[str]]) -> ReportQuery:
+    """Build a ReportQuery from query parameters; raise FilterError naming a bad one."""
+    criteria = parse_criteria(args)
+    raw = (args.get("as_of") or [""])[-1].strip()
+    if not raw:
+        return ReportQuery(criteria)
+    try:
+        return ReportQuery(criteria, parse_as_of(raw))
+    except ValueError as exc:
+        raise FilterError(str(exc)) from None
+
+
+def filter_args(args: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Return the parameters among args that choose reports, without empty values."""
+    kept = {name: [v for v in args.get(name, ()) if v.strip()] for name in FILTER_PARAMS}
+    return {name: values for name, values in kept.items() if values}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The reports a query found: positions in an index (today's, or the as_of day's)."""
+
+    index: ReportIndex
+    positions: np.ndarray
+    query: ReportQuery
+    facets: Counts | None = None
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def ids(self) -> list[str]:
+        """Return the ids found, in id order."""
+        return self.index.ids[self.positions].tolist()
+
+    def reports(self) -> list[Report]:
+        """Return the reports found as Report objects (for the formats that need them)."""
+        return [self.index.report(i) for i in self.positions.tolist()]
+
+    def feature_bytes(self) -> list[bytes]:
+        """Return each report found as its stored GeoJSON Feature bytes."""
+        return [self.index.feature_bytes(i) for i in self.positions.tolist()]
+
+
+def run_query(
+    index: ReportIndex, revisions: Path, query: ReportQuery, facets: bool = False
+) -> ReportResult:
+    """Run a query on the live index, or on the index of the record as of its day."""
+    if query.as_of:
+        index = index_as_of(revisions, query.as_of)
+    if facets:
+        positions, counts = faceted_query(index, query.criteria)
+        return ReportResult(index, positions, query, counts)
+    return ReportResult(index, index.query(query.criteria), query)
+
+
+def index_as_of(revisions: Path, day: str) -> ReportIndex:
+    """Return the index of the record as it stood at the end of day (built once per log)."""
+    try:
+        stat = Path(revisions).stat()
+    except FileNotFoundError:
+        return ReportIndex.of([])
+    return _index_as_of(str(revisions), stat.st_mtime_ns, stat.st_size, day)
+
+
+@lru_cache(maxsize=AS_OF_INDEXES)
+def _index_as_of(path: str, mtime_ns: int, size: int, day: str) -> ReportIndex:
+    """Return the index of the record as of day, from the log as it was at mtime_ns and size."""
+    return ReportIndex.of(reports_as_of(cached_revisions(Path(path)), day))
+
+
+def collection_chunks(result: ReportResult, slim: bool = False) -> Iterator[bytes | memoryview]:
+    """Yield the result as the pieces of a FeatureCollection, with its facets if it has them.
+
+    The stored Feature bytes go out as they are. The record as of a day keeps one Feature per
+    line (as it always has); the map's light view cuts each report's sources.
+    """
+    if result.query.as_of:
+        body = b",\n".join(result.feature_bytes())
+        chunks: Iterator = iter([b'{"type":"FeatureCollection","features":[\n', body, b"\n]}\n"])
+    elif slim:
+        chunks = iter(slim_chunks([slim_feature(b) for b in result.feature_bytes()]))
+    else:
+        chunks = result.index.feature_chunks(result.positions)
+    if result.facets is None:
+        yield from chunks
+        return
+    last = b""
+    for chunk in chunks:
+        if last:
+            yield last
+        last = chunk
+    tail = bytes(last)
+    end = tail.rindex(b"}")
+    facets = json.dumps(result.facets, ensure_ascii=False, separators=(",", ":")).encode()
+    yield tail[:end] + b',"facets":' + facets + tail[end:]
+
+
+def export_file(result: ReportResult, fmt: str) -> bytes:
+    """Return the result as a file in one of FORMATS (GeoJSON from the stored bytes)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"formats: {', '.join(FORMATS)}")
+    if fmt == "geojson":  # the layout of the data file: no Report objects needed
+        features = [json.loads(b) for b in result.feature_bytes()]
+        for feature in features:  # what the server derives for the browser is not data
+            feature["properties"].pop("derived", None)
+        return dumps_feature_collection(features).encode()
+    return export_bytes(result.reports(), fmt)
+
+
+def download_name(query: ReportQuery, fmt: str) -> str:
+    """Return a download's file name; it says whether the reports were filtered, and the day."""
+    name = "webmap-reports"
+    if query.as_of:
+        name += f"-as-of-{query.as_of}"
+    if query.criteria != Criteria():
+        name += "-filtered"
+    return f"{name}.{fmt}"
