@@ -371,12 +371,27 @@
 
   const groupAt = new Map();  // a country badge's point -> its group
 
+  /* The countries a place names first: "Russia (ranges not named)" -> ["Russia"],
+   * "Russia and Belarus (sites not disclosed)" -> ["Russia", "Belarus"]. */
+  function placeCountries(place) {
+    const head = String(place || "").split(/ \(|, | \/ /)[0];
+    return head.split(/ and /).map((name) => name.replace(/^(?:western|eastern|northern|southern|central) /i, "").trim()).filter(Boolean);
+  }
+
   function setReports(features) {
-    // One badge per country, however its reports are placed ("Belarus", "Belarus (sites not disclosed)").
-    for (const feature of features) {
-      if (!isAreaReport(feature.properties)) continue;
-      const [lon, lat] = feature.geometry.coordinates;
-      const group = addAreaReport(feature, `country:${Math.round(lon * 2) / 2},${Math.round(lat * 2) / 2}`);
+    // One badge per country, however its reports are placed ("Belarus", "Belarus (sites not
+    // disclosed)") and wherever in it their point lies (two reports "in Russia", one at Moscow and
+    // one east of it, share Russia's badge). A report about several countries ("Russia and
+    // Belarus") joins the badge of the one its point is in (a badge at the same point), else the
+    // first it names.
+    const countryReports = features.filter((f) => isAreaReport(f.properties));
+    const several = (f) => placeCountries(f.properties.place).length > 1;
+    for (const feature of [...countryReports.filter((f) => !several(f)), ...countryReports.filter(several)]) {
+      const named = placeCountries(feature.properties.place);
+      const here = groupAt.get(pointKey(feature));
+      const key = here && named.includes(here.country) ? here.key : `country:${named[0] || pointKey(feature)}`;
+      const group = addAreaReport(feature, key);
+      group.country = group.country || named[0];
       if (!groupAt.has(pointKey(feature))) groupAt.set(pointKey(feature), group);
     }
     for (const feature of features) {

@@ -131,7 +131,7 @@
   function setMeasuring(on) {
     measuring = on;
     button.setAttribute("aria-pressed", String(on));
-    button.textContent = on ? "Stop measuring" : "Measure a distance";
+    labelButton(on);
     map.getContainer().classList.toggle("measuring", on);
     if (on) map.doubleClickZoom.disable(); else map.doubleClickZoom.enable();
     if (on) {
@@ -151,6 +151,21 @@
     }
   }
 
+  /* An icon and a short word ("Measure", "Stop"); the rest of the label shows where there is
+   * room (not on a phone), and the button's accessible name is always the whole label. */
+  function labelButton(on) {
+    const icon = L.DomUtil.create("span", "measure-icon");
+    icon.textContent = on ? "■" : "↔";
+    icon.setAttribute("aria-hidden", "true");
+    const word = L.DomUtil.create("span", "measure-word");
+    word.textContent = on ? "Stop" : "Measure";
+    const more = L.DomUtil.create("span", "measure-more");
+    more.textContent = on ? " measuring" : " a distance";
+    button.replaceChildren(icon, word, more);
+    button.setAttribute("aria-label", on ? "Stop measuring" : "Measure a distance");
+    button.title = on ? "Stop measuring (Esc)" : "Measure a distance: click on the map to set points";
+  }
+
   const MeasureControl = L.Control.extend({
     options: { position: "topleft" },
     onAdd() {
@@ -158,7 +173,7 @@
       button = L.DomUtil.create("button", "measure-button", box);
       button.type = "button";
       button.setAttribute("aria-pressed", "false");
-      button.textContent = "Measure a distance";
+      labelButton(false);
       readout = L.DomUtil.create("p", "measure-readout", box);
       readout.setAttribute("role", "status");
       readout.hidden = true;
