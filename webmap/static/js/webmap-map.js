@@ -39,10 +39,10 @@
 
   function statusLabel(status) { return (config.statuses[status] || { label: status }).label; }
 
+  /* The kind's colour comes from its class in /palette.css (no style set per marker). */
   function badge(props) {
     const kind = kindStyle(props.kind);
-    const node = el("span", `report-badge status-${props.status}`, kind.symbol);
-    node.style.setProperty("--kind-colour", kind.colour);
+    const node = el("span", `report-badge kind-${props.kind} status-${props.status}`, kind.symbol);
     node.setAttribute("aria-hidden", "true");
     return node;
   }
@@ -50,6 +50,8 @@
   /* A div icon whose element carries an accessible name (Leaflet gives it role=button). */
   const NamedIcon = L.DivIcon.extend({
     createIcon(oldIcon) {
+      // A marker's content is built when it is first drawn (most start inside a cluster).
+      if (this.options.build) { this.options.html = this.options.build(); this.options.build = null; }
       const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
       div.setAttribute("aria-label", this.options.label);
       if (this.options.reportId) div.dataset.reportId = this.options.reportId;
@@ -160,6 +162,9 @@
   /* A popup that sizes itself to the free part of the map each time it opens. */
   const FittedPopup = L.Popup.extend({
     update() {
+      // Only an open popup is fitted: setContent on a closed one (every marker's, as the map
+      // starts) would otherwise measure the page once per report.
+      if (!this._map) return L.Popup.prototype.update.call(this);
       const size = map.getSize();
       const edges = reservedEdges();
       let free = size.x - edges.right - 24;
@@ -219,7 +224,7 @@
     const p = feature.properties;
     const label = `${p.title} (${kindStyle(p.kind).label}, ${statusLabel(p.status)}, ${core.formatDate(p.date)})`;
     const icon = new NamedIcon({
-      html: badge(p), className: `report-marker precision-${p.precision}`, iconSize: [28, 28], iconAnchor: [14, 14],
+      build: () => badge(p), className: `report-marker precision-${p.precision}`, iconSize: [28, 28], iconAnchor: [14, 14],
       popupAnchor: [0, -12], label: label, reportId: p.id,
     });
     const marker = L.marker([lat, lon], { icon: icon, title: label, keyboard: true, riseOnHover: true });
@@ -283,30 +288,42 @@
     });
   }
 
-  /* A badge hangs just below its point, centred, so the names of the places next to it stay free. */
-  function hangBadge(badge) {
-    const icon = badge._icon;
-    if (!icon) return;
-    icon.style.marginLeft = `${-Math.round(icon.offsetWidth / 2)}px`;
-    icon.style.marginTop = "8px";
-  }
-
-  /* Badges that would overlap are stacked one under the other. */
-  function stackBadges() {
-    const placed = [];
-    const icons = badges.getLayers().map((b) => b._icon).filter(Boolean);
-    icons.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-    for (const icon of icons) {
+  /* A badge hangs just below its point, centred, so the names of the places next to it stay free.
+   * Every width is read before any margin is written, so the page is laid out once, not once
+   * per badge. */
+  function hangBadges(list) {
+    const icons = list.map((b) => b._icon).filter(Boolean);
+    const widths = icons.map((icon) => icon.offsetWidth);
+    icons.forEach((icon, i) => {
+      icon.style.marginLeft = `${-Math.round(widths[i] / 2)}px`;
       icon.style.marginTop = "8px";
-      let box = icon.getBoundingClientRect();
+    });
+  }
+  let hangingMany = false;  // while showOnly hangs them all at once
+
+  /* Badges that would overlap are stacked one under the other: the boxes are read once and
+   * moved by arithmetic, then every margin is written. */
+  function stackBadges() {
+    const icons = badges.getLayers().map((b) => b._icon).filter(Boolean);
+    const boxes = icons.map((icon) => {
+      const r = icon.getBoundingClientRect();
+      const back = 8 - (parseFloat(icon.style.marginTop) || 0);  // as if it hung 8 px down
+      return { icon, margin: 8, left: r.left, right: r.right, top: r.top + back, bottom: r.bottom + back };
+    });
+    boxes.sort((a, b) => a.top - b.top);
+    const placed = [];
+    for (const box of boxes) {
       for (let tries = 0; tries < 8; tries++) {
         const hit = placed.find((p) => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom);
         if (!hit) break;
-        icon.style.marginTop = `${parseFloat(icon.style.marginTop) + hit.bottom - box.top + 3}px`;
-        box = icon.getBoundingClientRect();
+        const down = hit.bottom - box.top + 3;
+        box.margin += down;
+        box.top += down;
+        box.bottom += down;
       }
       placed.push(box);
     }
+    for (const box of boxes) box.icon.style.marginTop = `${box.margin}px`;
   }
   map.on("zoomend", stackBadges);
 
@@ -348,7 +365,7 @@
       group.listPopup.setContent(() => areaList(group));
       group.badge.bindPopup(group.listPopup);
       group.badge.areaGroup = group;
-      group.badge.on("add", () => hangBadge(group.badge));
+      group.badge.on("add", () => { if (!hangingMany) hangBadges([group.badge]); });
       areaGroups.set(key, group);
     }
     group.features.push(feature);
@@ -414,11 +431,15 @@
     shownKey = key;
     const keep = [];
     for (const [id, marker] of markers) if (ids.has(id)) keep.push(marker);
+    const hung = [];
+    hangingMany = true;
     for (const group of areaGroups.values()) {
       group.shown = new Set(group.features.map((f) => f.properties.id).filter((id) => ids.has(id)));
-      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); hangBadge(group.badge); }
+      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); hung.push(group.badge); }
       else badges.removeLayer(group.badge);
     }
+    hangingMany = false;
+    hangBadges(hung);
     stackBadges();
     clusters.clearLayers();
     const placed = new Promise((resolve) => { chunksDone = resolve; });
@@ -595,7 +616,12 @@
   /* Draw country outlines (coarse or close-up), under the occupied areas and cities. */
   function showCountries(data, level) {
     folium.countries.clearLayers();
+    // Each outline would inherit the layer's attribution and rebuild the attribution control
+    // as it is added (250 times); the layer itself keeps it.
+    const attribution = folium.countries.options.attribution;
+    folium.countries.options.attribution = null;
     folium.countries.addData(data);
+    folium.countries.options.attribution = attribution;
     folium.countries.bringToBack();
     recolour(blocDay);
     document.documentElement.dataset.boundaryDetail = level;

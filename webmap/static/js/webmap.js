@@ -287,9 +287,11 @@
     })
     .then(() => {
       root.dataset.mapDrawn = "true";
+      window.webmapLabels.startWater();
     })
     .catch((error) => {
       wm.showOverlays();
+      window.webmapLabels.startWater();
       statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
       statusLine.classList.add("map-status-error");
     });
