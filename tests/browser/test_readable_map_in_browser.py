@@ -335,9 +335,7 @@ def test_one_badge_per_country_wherever_its_reports_are_placed(sized, live_serve
     # Zoomed out far enough to see all of western Russia: two reports "in Russia" are placed
     # at different points (Moscow, and east of it), and they share one badge.
     open_map(page, f"{live_server}/?map=4/54/35")
-    places = page.evaluate(
-        "() => window.webmapMap.badges.getLayers().map((b) => b.areaGroup.name)"
-    )
+    places = page.evaluate("() => window.webmapMap.badges.getLayers().map((b) => b.areaGroup.name)")
     assert "Russia" in places and "Belarus" in places
     assert len(places) == len(set(places)), places
     shown = page.locator(".area-badge .area-badge-place").all_inner_texts()
