@@ -301,10 +301,13 @@
 
   const load = (name) => (urls[name] ? wm.loadJson(urls[name]) : Promise.reject(new Error(`no ${name} layer`)));
 
+  // Downloaded from the start, read once the markers are placed.
+  const nameDownloads = { labels: wm.prefetch(urls.labels), cities: wm.prefetch(urls.cities) };
+
   function start() {
     return Promise.all([
-      load("labels").catch(() => ({ features: [] })),
-      load("cities").catch(() => ({ features: [] })),
+      nameDownloads.labels.read().catch(() => ({ features: [] })),
+      nameDownloads.cities.read().catch(() => ({ features: [] })),
     ]).then(([labels, cities]) => {
       setNames(labels, cities);
       namesLayer.addTo(map);

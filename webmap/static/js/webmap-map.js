@@ -33,6 +33,19 @@
     });
   }
 
+  /* Start a download now and read it later: the outlines and names arrive while the markers
+   * are placed, after the script and the reports (which need the network first), and are
+   * parsed only when asked. In the static site the data script is loaded when asked. */
+  function prefetch(url) {
+    if (!url || (config.dataScripts || {})[url]) return { read: () => loadJson(url) };
+    const response = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`the server answered ${r.status}`);
+      return r;
+    });
+    response.catch(() => {});  // reported by read()
+    return { read: () => response.then((r) => r.json()) };
+  }
+
   function isWebUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url.trim()); }
 
   function kindStyle(kind) { return config.kinds[kind] || { label: kind, symbol: "?", colour: "#444444" }; }
@@ -567,16 +580,18 @@
     for (const item of document.querySelectorAll("[data-area-state]")) item.hidden = !states.has(item.dataset.areaState);
   }
 
+  function colourCountry(layer) {
+    const bloc = core.blocOf(config.memberships, layer.feature.id, blocDay);
+    layer.feature.properties.bloc = bloc;
+    layer.feature.properties.bloc_label = config.blocs[bloc].label;
+    layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
+  }
+
   /* Colour every country by its bloc on an ISO day, and show the occupied areas of that day. */
   let blocDay = new Date().toISOString().slice(0, 10);
   function recolour(day) {
     blocDay = day || new Date().toISOString().slice(0, 10);
-    folium.countries.eachLayer((layer) => {
-      const bloc = core.blocOf(config.memberships, layer.feature.id, blocDay);
-      layer.feature.properties.bloc = bloc;
-      layer.feature.properties.bloc_label = config.blocs[bloc].label;
-      layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
-    });
+    folium.countries.eachLayer(colourCountry);
     restyleAreas(blocDay);
     document.documentElement.dataset.blocDay = blocDay;
   }
@@ -613,23 +628,81 @@
   });
   map.on("popupclose", () => { if (outline) { outline.remove(); outline = null; } });
 
-  /* Draw country outlines (coarse or close-up), under the occupied areas and cities. */
-  function showCountries(data, level) {
-    folium.countries.clearLayers();
+  /* The frame in which the overview keeps its detail (geodata/README.md): its countries are
+   * drawn with the first view wherever the map looks, so the region is always whole. */
+  const DETAIL_FRAME = L.latLngBounds([34, -25], [72, 70]);
+
+  function boundsOf(feature) {
+    if (!feature.bounds) {
+      let w = 180, s = 90, e = -180, n = -90;
+      const g = feature.geometry;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      for (const rings of polygons) {
+        for (const [x, y] of rings[0]) {
+          if (x < w) w = x;
+          if (x > e) e = x;
+          if (y < s) s = y;
+          if (y > n) n = y;
+        }
+      }
+      feature.bounds = L.latLngBounds([s, w], [n, e]);
+    }
+    return feature.bounds;
+  }
+
+  function addCountries(features) {
     // Each outline would inherit the layer's attribution and rebuild the attribution control
     // as it is added (250 times); the layer itself keeps it.
     const attribution = folium.countries.options.attribution;
     folium.countries.options.attribution = null;
-    folium.countries.addData(data);
+    const before = new Set(folium.countries.getLayers());
+    folium.countries.addData({ type: "FeatureCollection", features });
     folium.countries.options.attribution = attribution;
-    folium.countries.bringToBack();
-    recolour(blocDay);
+    for (const layer of folium.countries.getLayers()) {
+      if (before.has(layer)) continue;
+      colourCountry(layer);
+      layer.bringToBack();  // under the occupied areas
+    }
+  }
+
+  /* Draw country outlines (coarse or close-up), under the occupied areas and cities: first the
+   * countries in and around the view and the region, then, when the page is next idle, the
+   * rest of the world, which is out of sight (Leaflet projects every outline it holds, seen or
+   * not). `outlinesComplete` resolves when every country is drawn. */
+  let drawing = 0;
+  let outlinesComplete = Promise.resolve();
+  function showCountries(data, level) {
+    const token = ++drawing;
+    folium.countries.clearLayers();
+    const near = map.getBounds().pad(0.25);
+    const first = [];
+    const later = [];
+    for (const f of data.features) {
+      const b = boundsOf(f);
+      (b.intersects(near) || b.intersects(DETAIL_FRAME) ? first : later).push(f);
+    }
+    addCountries(first);
+    restyleAreas(blocDay);
     document.documentElement.dataset.boundaryDetail = level;
+    document.documentElement.dataset.outlinesComplete = String(!later.length);
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+    outlinesComplete = new Promise((resolve) => {
+      if (!later.length) { resolve(); return; }
+      idle(() => {
+        if (token === drawing) {
+          addCountries(later);
+          document.documentElement.dataset.outlinesComplete = "true";
+          if (window.webmapLabels) window.webmapLabels.noteCountryBounds();
+        }
+        resolve();
+      }, { timeout: 500 });
+    });
   }
 
   /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. The
    * page preloads the outlines, but they are read and drawn after the markers, so the reports
    * show first (reading 300 KB of outlines before them would delay the markers). */
+  const overviewDownload = prefetch(config.layerUrls.overview);
   let markersPlaced = null;
   const afterMarkers = new Promise((resolve) => { markersPlaced = resolve; });
   const boundaryCache = {};
@@ -638,7 +711,7 @@
     const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
     if (wanted === boundaryShown) return boundaryCache[wanted];
     boundaryShown = wanted;
-    boundaryCache.overview = boundaryCache.overview || afterMarkers.then(() => loadJson(config.layerUrls.overview));
+    boundaryCache.overview = boundaryCache.overview || afterMarkers.then(() => overviewDownload.read());
     // The close-up file has only the countries near the region; the rest keep their overview outline.
     boundaryCache.closeup = boundaryCache.closeup || (wanted !== "closeup" ? null : Promise.all([
       boundaryCache.overview, afterMarkers.then(() => loadJson(config.layerUrls.closeup)),
@@ -660,8 +733,8 @@
   }
 
   window.webmapMap = {
-    map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, setReports, showOnly, openReport,
-    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
+    map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
+    recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
     fullRecord,
   };
 })();
