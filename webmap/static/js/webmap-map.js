@@ -650,14 +650,19 @@
     return feature.bounds;
   }
 
-  function addCountries(features) {
+  function addCountries(features, level) {
     // Each outline would inherit the layer's attribution and rebuild the attribution control
     // as it is added (250 times); the layer itself keeps it.
-    const attribution = folium.countries.options.attribution;
-    folium.countries.options.attribution = null;
+    const options = folium.countries.options;
+    const { attribution, smoothFactor } = options;
+    options.attribution = null;
+    // The overview is simplified for the zooms it is drawn at (geodata/README.md): Leaflet
+    // need not simplify it again at every zoom. The close-up file is.
+    options.smoothFactor = level === "overview" ? 0 : smoothFactor;
     const before = new Set(folium.countries.getLayers());
     folium.countries.addData({ type: "FeatureCollection", features });
-    folium.countries.options.attribution = attribution;
+    options.attribution = attribution;
+    options.smoothFactor = smoothFactor;
     for (const layer of folium.countries.getLayers()) {
       if (before.has(layer)) continue;
       colourCountry(layer);
@@ -669,6 +674,9 @@
    * countries in and around the view and the region, then, when the page is next idle, the
    * rest of the world, which is out of sight (Leaflet projects every outline it holds, seen or
    * not). `outlinesComplete` resolves when every country is drawn. */
+  // The rest of the world waits until the first view is on screen (webmap.js says when).
+  let firstViewDone = null;
+  const firstViewShown = new Promise((resolve) => { firstViewDone = resolve; });
   let drawing = 0;
   let outlinesComplete = Promise.resolve();
   function showCountries(data, level) {
@@ -681,21 +689,21 @@
       const b = boundsOf(f);
       (b.intersects(near) || b.intersects(DETAIL_FRAME) ? first : later).push(f);
     }
-    addCountries(first);
+    addCountries(first, level);
     restyleAreas(blocDay);
     document.documentElement.dataset.boundaryDetail = level;
     document.documentElement.dataset.outlinesComplete = String(!later.length);
     const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 50));
     outlinesComplete = new Promise((resolve) => {
       if (!later.length) { resolve(); return; }
-      idle(() => {
+      firstViewShown.then(() => idle(() => {
         if (token === drawing) {
-          addCountries(later);
+          addCountries(later, level);
           document.documentElement.dataset.outlinesComplete = "true";
           if (window.webmapLabels) window.webmapLabels.noteCountryBounds();
         }
         resolve();
-      }, { timeout: 500 });
+      }, { timeout: 500 }));
     });
   }
 
@@ -734,7 +742,7 @@
 
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
-    recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
+    recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, firstViewDone: () => firstViewDone(), showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
     fullRecord,
   };
 })();
