@@ -154,14 +154,17 @@
   /* An icon and a short word ("Measure", "Stop"); the rest of the label shows where there is
    * room (not on a phone), and the button's accessible name is always the whole label. */
   function labelButton(on) {
-    const icon = L.DomUtil.create("span", "measure-icon");
+    // The spans are made once and only their text changes: a click's target must stay in the
+    // page, or Leaflet takes the click on the button for a click on the map (a point).
+    if (!button.firstChild) {
+      button.append(L.DomUtil.create("span", "measure-icon"), L.DomUtil.create("span", "measure-word"),
+        L.DomUtil.create("span", "measure-more"));
+      button.firstChild.setAttribute("aria-hidden", "true");
+    }
+    const [icon, word, more] = button.children;
     icon.textContent = on ? "■" : "↔";
-    icon.setAttribute("aria-hidden", "true");
-    const word = L.DomUtil.create("span", "measure-word");
     word.textContent = on ? "Stop" : "Measure";
-    const more = L.DomUtil.create("span", "measure-more");
     more.textContent = on ? " measuring" : " a distance";
-    button.replaceChildren(icon, word, more);
     button.setAttribute("aria-label", on ? "Stop measuring" : "Measure a distance");
     button.title = on ? "Stop measuring (Esc)" : "Measure a distance: click on the map to set points";
   }
