@@ -708,8 +708,8 @@
   }
 
   /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. The
-   * page preloads the outlines, but they are read and drawn after the markers, so the reports
-   * show first (reading 300 KB of outlines before them would delay the markers). */
+   * script asks for the outlines as it starts (prefetch), but they are read and drawn after the
+   * markers, so the reports show first (reading 340 KB of outlines before them would delay them). */
   const overviewDownload = prefetch(config.layerUrls.overview);
   let markersPlaced = null;
   const afterMarkers = new Promise((resolve) => { markersPlaced = resolve; });
