@@ -17,6 +17,9 @@ def slim_feature(raw: bytes | memoryview) -> bytes:
         {k: s[k] for k in MAP_SOURCE_FIELDS if k in s} for s in props.get("sources") or []
     ]
     props.pop("translations", None)
+    # The folded search text is as long as the report's texts: the map asks the server which
+    # reports a search finds (view=ids) instead of receiving it for every report.
+    (props.get("derived") or {}).pop("search", None)
     props["slim"] = True
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
 

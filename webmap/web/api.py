@@ -28,6 +28,8 @@ from webmap.web.errors import current_catalog, current_renderings, loaded_catalo
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
 DOWNLOADS = FORMATS
+# view=map: the map's light view (sources cut, no search text); view=ids: only the ids found.
+VIEWS = ("", "map", "ids")
 
 
 def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -61,10 +63,18 @@ def reports() -> Response:
 
     With facets=1 it also has a "facets" member: per filter, per value, how many reports.
     """
+    view = request.args.get("view", "")
+    if view not in VIEWS:
+        return _json({"error": f"view: one of {', '.join(VIEWS)} (or none)"}, status=400)
     try:
         result = requested_result(facets=_facets_asked())
     except FilterError as exc:
         return _json({"error": str(exc)}, status=400)
+    if view == "ids":  # what the map asks when a reader searches: which reports match
+        response = _json({"ids": result.ids})
+        if not result.query.as_of:
+            response.set_etag(f"{current_catalog().version}-ids-{_query_digest()}")
+        return response
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice. The map's first view is light: popups fetch the rest.
     chunks = collection_chunks(result, slim=request.args.get("view") == "map")
@@ -72,9 +82,13 @@ def reports() -> Response:
     if not result.query.as_of:
         # The answer depends only on the data and the query: name it by both, so the cache
         # layer does not hash a large body on every request.
-        query = hashlib.sha256(request.query_string).hexdigest()[:12]
-        response.set_etag(f"{current_catalog().version}-{query}")
+        response.set_etag(f"{current_catalog().version}-{_query_digest()}")
     return response
+
+
+def _query_digest() -> str:
+    """Return a short digest of this request's query string."""
+    return hashlib.sha256(request.query_string).hexdigest()[:12]
 
 
 @bp.get("/api/reports/<report_id>")

@@ -70,6 +70,11 @@ def index() -> str:
         "reportsFullUrl": None
         if is_static_site()
         else site_url("api.reports", **({"as_of": as_of} if as_of else {})),
+        # A search asks the server which reports it finds (the static site searches its own
+        # data, which carries each report's folded text).
+        "searchUrl": None
+        if is_static_site()
+        else site_url("api.reports", view="ids", **({"as_of": as_of} if as_of else {})),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
         # Named by the data version, so they can be cached for good (see api.layer).
         "layerUrls": {

@@ -144,9 +144,13 @@
     if (skip !== "actor" && c.actor.length && !(p.actors || []).some((a) => c.actor.includes(a))) return false;
     if (skip !== "affiliation" && c.affiliation.length
       && !(p.sources || []).some((s) => c.affiliation.includes(s.affiliation))) return false;
-    if (c.q) {
-      const text = p.derived.search;
-      if (!c.q.split(" ").every((word) => text.includes(word))) return false;
+    if (c.q) {  // the ids the server found (qIds), or the report's own folded text (static site)
+      if (c.qIds) {
+        if (!c.qIds.has(p.id)) return false;
+      } else {
+        const text = p.derived.search || "";
+        if (!c.q.split(" ").every((word) => text.includes(word))) return false;
+      }
     }
     if (c.bbox) {
       const [west, south, east, north] = c.bbox;

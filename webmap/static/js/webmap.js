@@ -69,9 +69,43 @@
     return `Reports from ${from} to ${to}. Countries show alliances as of ${asOf}.`;
   }
 
+  /* A search asks the server which reports it finds (one rule, on the server, for every
+   * language and script); the answers are kept, and the map shows the last one meanwhile. */
+  const searches = new Map();  // query -> promise of the ids found
+  const answered = new Map();  // query -> the ids found, once the server has answered
+  let lastFound = null;
+  function searchIds(q) {
+    if (!searches.has(q)) {
+      const url = `${config.searchUrl}${config.searchUrl.includes("?") ? "&" : "?"}q=${encodeURIComponent(q)}`;
+      searches.set(q, wm.loadJson(url)
+        .then((body) => { const ids = new Set(body.ids); answered.set(q, ids); return ids; })
+        .catch((error) => { searches.delete(q); throw error; }));
+    }
+    return searches.get(q);
+  }
+
+  function withSearch(criteria) {
+    if (!criteria.q || !config.searchUrl) return Promise.resolve(criteria);
+    return searchIds(criteria.q).then((ids) => ({ ...criteria, qIds: ids }));
+  }
+
+  let searching = null;
   let placed = Promise.resolve();
   function refresh() {
     const criteria = core.parseCriteria(filterParams(), config.fold);
+    if (criteria.q && config.searchUrl) {
+      const q = criteria.q;
+      const answer = searchIds(q);
+      answer.then((ids) => {
+        lastFound = ids;
+        if (searching === q) { searching = null; refresh(); }
+      }, () => {
+        if (searching === q) { searching = null; statusLine.textContent = "The search could not reach the map's server. Try again."; }
+      });
+      const known = answered.get(q);
+      if (known) criteria.qIds = known;
+      else { searching = q; criteria.qIds = lastFound || new Set(); }
+    }
     const shown = features.filter((f) => core.matches(f, criteria));
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     updateCounts(criteria);
@@ -252,10 +286,10 @@
   window.webmap = {
     playStepMs: 800,
     features: () => features,
-    /* Ids the browser shows for a query string such as "kind=strike&from=2024". */
+    /* Ids the browser shows for a query string such as "kind=strike&from=2024" (a promise). */
     filterIds(query) {
-      const criteria = core.parseCriteria(new URLSearchParams(query), config.fold);
-      return features.filter((f) => core.matches(f, criteria)).map((f) => f.properties.id).sort();
+      return withSearch(core.parseCriteria(new URLSearchParams(query), config.fold)).then((criteria) => (
+        features.filter((f) => core.matches(f, criteria)).map((f) => f.properties.id).sort()));
     },
   };
 
