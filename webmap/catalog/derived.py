@@ -11,7 +11,7 @@ import functools
 import sys
 from typing import Any
 
-from webmap.catalog.filters import searchable_text
+from webmap.catalog.filters import MARKS, searchable_text
 from webmap.record.model import Report
 
 
@@ -34,9 +34,10 @@ def feature_with_derived(report: Report, search: str | None = None) -> dict[str,
 
 @functools.cache
 def fold_table() -> dict[str, str]:
-    """Return the characters whose case fold is not their lowercase (ß -> ss, ς -> σ, ...).
+    """Return the characters whose fold is not their lowercase (ß -> ss, ς -> σ, ł -> l, é -> e).
 
-    With it, the browser folds a query as `filters.fold` does: NFKC, each character lowercased
+    A character's fold is its case fold with its diacritics folded (filters.MARKS). With the
+    table, the browser folds a query as `filters.fold` does: NFKC, each character lowercased
     or taken from this table, NFKC again.
     """
     table = {}
@@ -44,6 +45,7 @@ def fold_table() -> dict[str, str]:
         if 0xD800 <= code <= 0xDFFF:
             continue
         char = chr(code)
-        if char.casefold() != char.lower():
-            table[char] = char.casefold()
+        folded = char.casefold().translate(MARKS)
+        if folded != char.lower():
+            table[char] = folded
     return table

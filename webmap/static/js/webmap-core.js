@@ -83,8 +83,9 @@
   /* What Python's str.split() splits on (str.isspace), which JavaScript's \s is not quite. */
   const SPACES = /[\t\n\v\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
-  /* Text as a search compares it, as filters.fold: NFKC, case-folded with the server's table of
-   * characters whose fold is not their lowercase (ß -> ss, ς -> σ), NFKC again. */
+  /* Text as a search compares it, as filters.fold: NFKC, case-folded and diacritics folded with
+   * the server's table of characters whose fold is not their lowercase (ß -> ss, ς -> σ,
+   * ł -> l, é -> e, ё -> е; й stays), NFKC again. */
   function fold(text, table) {
     const folds = table || {};
     let out = "";
