@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webmap.catalog.datafiles import file_problem
-from webmap.catalog.index_cache import cached_index, file_digest
+from webmap.catalog.index_cache import cached_index, file_digest, index_digest
 from webmap.catalog.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
+from webmap.catalog.spellings import Spellings
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.model import Problem, ReportError
+from webmap.record.names import NAMES_FILE, read_names
 from webmap.record.reports_file import REPORTS_FILE, read_reports_into
 from webmap.record.stories import STORIES_DIR, Story, load_stories
 
@@ -55,7 +57,7 @@ class Catalog:
 
 def data_files(data_dir: Path) -> list[str]:
     """Return the names (relative to data_dir) of every file the map is built from, sorted."""
-    names = [REPORTS_FILE, "alliances.json", "publishers.json", *LAYER_FILES.values()]
+    names = [REPORTS_FILE, "alliances.json", "publishers.json", NAMES_FILE, *LAYER_FILES.values()]
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     return sorted(names)
 
@@ -72,9 +74,9 @@ def data_version(data_dir: Path, reports_digest: str | None = None) -> str:
     return digest.hexdigest()[:12]
 
 
-def read_index(path: Path) -> ReportIndex:
+def read_index(path: Path, spellings: Spellings | None = None) -> ReportIndex:
     """Read and check a reports file into an index; raise ReportError on errors."""
-    builder = IndexBuilder()
+    builder = IndexBuilder(spellings)
     read_reports_into(path, builder)
     return builder.build()
 
@@ -116,7 +118,12 @@ def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     check_file_kinds(catalog.data_dir)
     reports_path = catalog.data_dir / REPORTS_FILE
     digest = file_digest(reports_path)
-    catalog.index = cached_index(digest, lambda: read_index(reports_path), cache_dir)
+    spellings = Spellings(read_names(catalog.data_dir))
+    catalog.index = cached_index(  # the search reads the names file too
+        index_digest(catalog.data_dir, digest),
+        lambda: read_index(reports_path, spellings),
+        cache_dir,
+    )
     catalog.atlas = load_atlas(catalog.data_dir)
     catalog.stories, catalog.story_problems = load_stories(
         catalog.data_dir, set(catalog.index.ids.tolist())

@@ -11,7 +11,8 @@ import functools
 import sys
 from typing import Any
 
-from webmap.catalog.filters import MARKS, searchable_text
+from webmap.catalog.filters import MARKS, english_text, fold, searchable_text
+from webmap.catalog.spellings import Spellings
 from webmap.record.model import Report
 
 
@@ -49,3 +50,23 @@ def fold_table() -> dict[str, str]:
         if folded != char.lower():
             table[char] = folded
     return table
+
+
+def search_texts(report: Report, spellings: Spellings | None = None) -> tuple[str, str]:
+    """Return what the map filters a report by, and what the server's search looks through.
+
+    The map's text (`derived.search`) is the English record plus every spelling, in every
+    language and script, of the places and systems it names; the map in another language adds
+    that language's translation (translated_text). The server's search adds every translation.
+    Both are folded (filters.fold).
+    """
+    english = english_text(report)
+    names = spellings.of(english) if spellings else []
+    on_map = " ".join([english, *names])
+    return on_map, on_map + searchable_text(report)[len(english) :]
+
+
+def translated_text(report_translation) -> str:
+    """Return a translation's title, summary and place folded, as the map in its language adds."""
+    t = report_translation
+    return fold(" ".join((t.title, t.summary, t.place)))

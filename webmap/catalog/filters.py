@@ -136,7 +136,18 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
 
 
 def searchable_text(report: Report) -> str:
-    """Return the text that a search looks through, folded like the query's words."""
+    """Return the text that a search looks through, folded like the query's words.
+
+    That is the English record and every translation; the index adds the spellings of the
+    places and systems it names (derived.search_texts).
+    """
+    return english_text(report) + "".join(
+        " " + fold(" ".join((t.title, t.summary, t.place))) for t in report.translations
+    )
+
+
+def english_text(report: Report) -> str:
+    """Return the English fields a search looks through, folded."""
     parts = [report.title, report.summary, report.place, report.claimed_by, *report.systems]
     parts += [s.publisher for s in report.sources]
     return fold(" ".join(parts))

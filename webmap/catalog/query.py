@@ -18,10 +18,12 @@ from webmap.catalog.facets import Counts, faceted_query
 from webmap.catalog.filters import Criteria, FilterError, parse_criteria
 from webmap.catalog.report_index import ReportIndex
 from webmap.catalog.slim import slim_chunks, slim_feature
+from webmap.catalog.spellings import Spellings
 from webmap.record.exports import FORMATS, export_bytes
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.history import cached_revisions, parse_as_of, reports_as_of
 from webmap.record.model import Report
+from webmap.record.names import read_names
 
 # The query parameters that choose reports (what a download link carries over).
 FILTER_PARAMS = ("from", "to", "kind", "status", "actor", "affiliation", "q", "bbox", "as_of")
@@ -109,7 +111,8 @@ def index_as_of(revisions: Path, day: str) -> ReportIndex:
 @lru_cache(maxsize=AS_OF_INDEXES)
 def _index_as_of(path: str, mtime_ns: int, size: int, day: str) -> ReportIndex:
     """Return the index of the record as of day, from the log as it was at mtime_ns and size."""
-    return ReportIndex.of(reports_as_of(cached_revisions(Path(path)), day))
+    spellings = Spellings(read_names(Path(path).parent))  # the names file beside the log
+    return ReportIndex.of(reports_as_of(cached_revisions(Path(path)), day), spellings)
 
 
 def collection_chunks(result: ReportResult, slim: bool = False) -> Iterator[bytes | memoryview]:
