@@ -39,6 +39,7 @@ class Catalog:
     atlas: Atlas | None = None
     index: ReportIndex = field(default_factory=lambda: IndexBuilder().build())
     stories: list[Story] = field(default_factory=list)
+    spellings: Spellings = field(default_factory=Spellings)  # names.json, for search
     story_problems: list[Problem] = field(default_factory=list)
     version: str = ""
     error: str = ""  # every detail, for the log only
@@ -118,7 +119,7 @@ def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     check_file_kinds(catalog.data_dir)
     reports_path = catalog.data_dir / REPORTS_FILE
     digest = file_digest(reports_path)
-    spellings = Spellings(read_names(catalog.data_dir))
+    spellings = catalog.spellings = Spellings(read_names(catalog.data_dir))
     catalog.index = cached_index(  # the search reads the names file too
         index_digest(catalog.data_dir, digest),
         lambda: read_index(reports_path, spellings),

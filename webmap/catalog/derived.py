@@ -11,7 +11,7 @@ import functools
 import sys
 from typing import Any
 
-from webmap.catalog.filters import MARKS, english_text, fold, searchable_text
+from webmap.catalog.filters import MARKS, english_text, searchable_text
 from webmap.catalog.spellings import Spellings
 from webmap.record.model import Report
 
@@ -52,21 +52,17 @@ def fold_table() -> dict[str, str]:
     return table
 
 
-def search_texts(report: Report, spellings: Spellings | None = None) -> tuple[str, str]:
-    """Return what the map filters a report by, and what the server's search looks through.
+def search_texts(report: Report, spellings: Spellings | None = None) -> tuple[str, list[int], str]:
+    """Return what the map filters a report by, the names it mentions, and the server's text.
 
-    The map's text (`derived.search`) is the English record plus every spelling, in every
-    language and script, of the places and systems it names; the map in another language adds
-    that language's translation (translated_text). The server's search adds every translation.
-    Both are folded (filters.fold).
+    The map's text (`derived.search`) is the English record, folded; `derived.names` lists the
+    names.json entries it mentions, whose spellings in every language and script the map has
+    once (its config's `names`) and adds to the text when it loads. The map in another language
+    also gets that language's translation (localized.py). The server's search looks through all
+    of it: English, every spelling of the names mentioned, and every translation.
     """
     english = english_text(report)
-    names = spellings.of(english) if spellings else []
-    on_map = " ".join([english, *names])
-    return on_map, on_map + searchable_text(report)[len(english) :]
-
-
-def translated_text(report_translation) -> str:
-    """Return a translation's title, summary and place folded, as the map in its language adds."""
-    t = report_translation
-    return fold(" ".join((t.title, t.summary, t.place)))
+    names = spellings.mentioned(english) if spellings else []
+    spelled = " ".join(s for i in names for s in spellings.folded[i]) if spellings else ""
+    translations = searchable_text(report)[len(english) :]
+    return english, names, " ".join(t for t in (english, spelled) if t) + translations

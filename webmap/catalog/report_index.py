@@ -79,11 +79,12 @@ class IndexBuilder:
 
     def append(self, report: Report) -> None:
         """Keep what the index needs from one report, and let the Report object go."""
-        on_map, text = search_texts(report, self.spellings)
+        on_map, names, text = search_texts(report, self.spellings)
         start, end = report.span
-        feature = json.dumps(
-            feature_with_derived(report, on_map), ensure_ascii=False, separators=(",", ":")
-        )
+        served = feature_with_derived(report, on_map)
+        if names:  # the names.json entries it mentions: the map adds their spellings
+            served["properties"]["derived"]["names"] = names
+        feature = json.dumps(served, ensure_ascii=False, separators=(",", ":"))
         self.rows.append(
             _Row(
                 id=report.id,

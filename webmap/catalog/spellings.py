@@ -36,9 +36,16 @@ class Spellings:
     def __bool__(self) -> bool:
         return self.pattern is not None
 
-    def of(self, english: str) -> list[str]:
-        """Return the folded spellings of every name the folded English text mentions."""
+    def mentioned(self, english: str) -> list[int]:
+        """Return the positions (in names.json) of the names the folded English text mentions."""
         if self.pattern is None:
             return []
-        found = dict.fromkeys(self.owner[m.group()] for m in self.pattern.finditer(english))
-        return list(dict.fromkeys(s for i in found for s in self.folded[i]))
+        return sorted({self.owner[m.group()] for m in self.pattern.finditer(english)})
+
+    def of(self, english: str) -> list[str]:
+        """Return the folded spellings of every name the folded English text mentions."""
+        return [s for i in self.mentioned(english) for s in self.folded[i]]
+
+    def table(self) -> list[str]:
+        """Return each name's folded spellings as one text, by position (the map's copy)."""
+        return [" ".join(spellings) for spellings in self.folded]

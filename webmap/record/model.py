@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from webmap.record.dates import edtf_span
@@ -100,10 +100,23 @@ class Report:
     range_km: float | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
     translations: tuple[Translation, ...] = ()  # in LANGUAGES order, never English
+    # The language title, summary and place are in as shown (in_language), and who translated
+    # them ("machine" or "editor"; "" when they are the English record). Not part of the record.
+    lang: str = "en"
+    translated_by: str = ""
 
     def translation(self, lang: str) -> Translation | None:
         """Return the report's translation into lang, or None."""
         return next((t for t in self.translations if t.lang == lang), None)
+
+    def in_language(self, lang: str) -> Report:
+        """Return the report with title, summary and place in lang if it has them, else as is."""
+        t = self.translation(lang)
+        if t is None:
+            return self
+        return replace(
+            self, title=t.title, summary=t.summary, place=t.place, lang=lang, translated_by=t.by
+        )
 
     @property
     def caveat(self) -> str:
