@@ -21,7 +21,7 @@ def derived_fields(report: Report, search: str | None = None) -> dict[str, Any]:
     start, end = report.span
     return {
         "span": [start, end],
-        "search": searchable_text(report) if search is None else search,
+        "search": english_text(report) if search is None else search,
         "caveat": report.caveat,
     }
 
