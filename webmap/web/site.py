@@ -38,10 +38,19 @@ def _pages(app: Flask, lang: str = "") -> list[tuple[str, str]]:
     return pages
 
 
-def _data_script(key: str, payload: bytes) -> bytes:
-    """Wrap JSON in a script that files it under key in window.webmapData."""
+def _data_script(key: str, payload: bytes, shared: bool = False) -> bytes:
+    """Wrap JSON in a script that files it under key in window.webmapData.
+
+    A shared file (a layer) is also filed under the name a language folder's page gives it
+    (../data/...), so every folder's map finds it.
+    """
+    alias = b""
+    if shared:
+        alias = b"window.webmapData[" + json.dumps("../" + key).encode() + b"] = "
     return (
-        b"window.webmapData = window.webmapData || {};\nwindow.webmapData["
+        b"window.webmapData = window.webmapData || {};\n"
+        + alias
+        + b"window.webmapData["
         + json.dumps(key).encode()
         + b"] = "
         + payload
@@ -73,7 +82,8 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
         if endpoint == "api.layer" and name not in layers:
             continue  # a layer this data folder does not have
         url = "/api/reports" if endpoint == "api.reports" else f"/api/layers/{name}"
-        yield out, lambda url=url, out=out: _data_script(out, page(url)())
+        shared = endpoint == "api.layer"
+        yield out, lambda url=url, out=out, shared=shared: _data_script(out, page(url)(), shared)
     # Every other language in a folder of its own, laid out as the root: its pages, and the
     # reports with their texts in that language; static files, layers and downloads are shared.
     for lang in LANGUAGES:
