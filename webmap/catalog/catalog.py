@@ -114,17 +114,26 @@ def load_catalog(data_dir: Path, cache_dir: Path | None = None) -> Catalog:
     return catalog
 
 
+def load_index(data_dir: Path, cache_dir: Path | None = None) -> tuple[ReportIndex, str]:
+    """Return a data folder's checked reports index (cached) and the reports file's digest.
+
+    The one way every consumer reads reports.geojson: the server, `webmap export` and the
+    catalogue; raise ReportError on errors and OSError if it cannot be read.
+    """
+    check_file_kinds(data_dir)
+    reports_path = data_dir / REPORTS_FILE
+    digest = file_digest(reports_path)
+    spellings = Spellings(read_names(data_dir))  # the search reads the names file too
+    index = cached_index(
+        index_digest(data_dir, digest), lambda: read_index(reports_path, spellings), cache_dir
+    )
+    return index, digest
+
+
 def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     """Fill the catalogue from its data directory; raise on any failure."""
-    check_file_kinds(catalog.data_dir)
-    reports_path = catalog.data_dir / REPORTS_FILE
-    digest = file_digest(reports_path)
-    spellings = catalog.spellings = Spellings(read_names(catalog.data_dir))
-    catalog.index = cached_index(  # the search reads the names file too
-        index_digest(catalog.data_dir, digest),
-        lambda: read_index(reports_path, spellings),
-        cache_dir,
-    )
+    catalog.index, digest = load_index(catalog.data_dir, cache_dir)
+    catalog.spellings = Spellings(read_names(catalog.data_dir))
     catalog.atlas = load_atlas(catalog.data_dir)
     catalog.stories, catalog.story_problems = load_stories(
         catalog.data_dir, set(catalog.index.ids.tolist())
