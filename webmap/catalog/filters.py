@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -71,9 +72,42 @@ def parse_criteria(args: Mapping[str, Sequence[str]]) -> Criteria:
     )
 
 
+# Letters that a search reads as their own, not as a letter with a mark: Cyrillic й, ї and ў
+# have their own keys and are other letters than и, і and у (ё, usually written е, is folded).
+OWN_LETTERS = "йЙїЇўЎ"
+# Latin letters whose stroke is no combining mark, read as the letter without it.
+STROKED = {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "Ħ": "h"}
+STROKED |= {"ı": "i", "ŧ": "t", "Ŧ": "t"}
+
+
+def _mark_table() -> dict[int, str]:
+    """Return, for str.translate, each Latin, Greek and Cyrillic letter with marks -> the letter
+    without them (ą -> a, č -> c, é -> e, ё -> е, ά -> α), every combining mark of U+0300-U+036F
+    -> nothing, and STROKED; OWN_LETTERS stay."""
+    table: dict[int, str] = dict.fromkeys(range(0x300, 0x370), "")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or char in OWN_LETTERS or 0x300 <= code < 0x370:
+            continue
+        if not unicodedata.name(char, "").startswith(("LATIN", "GREEK", "CYRILLIC")):
+            continue
+        base = unicodedata.normalize("NFD", char).translate(table)
+        if base and base != char:
+            table[code] = base
+    table.update({ord(k): v for k, v in STROKED.items()})
+    return table
+
+
+MARKS = _mark_table()
+
+
 def fold(text: str) -> str:
-    """Return text as search compares it: NFKC-normalised and folded for case."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    """Return text as search compares it: NFKC, folded for case, diacritics folded, NFKC.
+
+    "Łódź" and "lodz", "Kryčaŭ" and "krycau", "Ёлка" and "елка" fold alike; й stays й.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(MARKS)
+    return unicodedata.normalize("NFKC", folded)
 
 
 def search_words(q: str) -> list[str]:
@@ -102,7 +136,18 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
 
 
 def searchable_text(report: Report) -> str:
-    """Return the text that a search looks through, folded like the query's words."""
+    """Return the text that a search looks through, folded like the query's words.
+
+    That is the English record and every translation; the index adds the spellings of the
+    places and systems it names (derived.search_texts).
+    """
+    return english_text(report) + "".join(
+        " " + fold(" ".join((t.title, t.summary, t.place))) for t in report.translations
+    )
+
+
+def english_text(report: Report) -> str:
+    """Return the English fields a search looks through, folded."""
     parts = [report.title, report.summary, report.place, report.claimed_by, *report.systems]
     parts += [s.publisher for s in report.sources]
     return fold(" ".join(parts))

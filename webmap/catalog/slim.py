@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 
+from webmap.catalog.localized import feature_in_language
+
 # What the map needs of a source before its popup opens: the facet counts and the caveat read
 # the affiliation; the search reads the publisher.
 MAP_SOURCE_FIELDS = ("publisher", "affiliation", "stance")
 
 
-def slim_feature(raw: bytes | memoryview) -> bytes:
-    """Return a report Feature with its sources cut to MAP_SOURCE_FIELDS and marked slim."""
+def slim_feature(raw: bytes | memoryview, lang: str = "") -> bytes:
+    """Return a report Feature with its sources cut to MAP_SOURCE_FIELDS and marked slim.
+
+    With lang, its texts are in that language where it has them (localized.feature_in_language).
+    """
     feature = json.loads(bytes(raw))
+    if lang:
+        feature_in_language(feature, lang)
     props = feature["properties"]
     props["sources"] = [
         {k: s[k] for k in MAP_SOURCE_FIELDS if k in s} for s in props.get("sources") or []
@@ -19,7 +26,9 @@ def slim_feature(raw: bytes | memoryview) -> bytes:
     props.pop("translations", None)
     # The folded search text is as long as the report's texts: the map asks the server which
     # reports a search finds (view=ids) instead of receiving it for every report.
-    (props.get("derived") or {}).pop("search", None)
+    # (and the names.json spellings it mentions), in every language, with one rule.
+    for name in ("search", "names"):
+        (props.get("derived") or {}).pop(name, None)
     props["slim"] = True
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
 

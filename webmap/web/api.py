@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 
 from webmap.catalog.filters import FilterError
+from webmap.catalog.localized import LanguageError, bytes_in_language, parse_lang
 from webmap.catalog.query import (
     ReportQuery,
     ReportResult,
@@ -68,7 +69,8 @@ def reports() -> Response:
         return _json({"error": f"view: one of {', '.join(VIEWS)} (or none)"}, status=400)
     try:
         result = requested_result(facets=_facets_asked())
-    except FilterError as exc:
+        lang = parse_lang(request.args.get("lang"))
+    except (FilterError, LanguageError) as exc:
         return _json({"error": str(exc)}, status=400)
     if view == "ids":  # what the map asks when a reader searches: which reports match
         response = _json({"ids": result.ids})
@@ -77,7 +79,8 @@ def reports() -> Response:
         return response
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice. The map's first view is light: popups fetch the rest.
-    chunks = collection_chunks(result, slim=request.args.get("view") == "map")
+    # With lang, texts are in that language (the ETag below names the query, lang included).
+    chunks = collection_chunks(result, slim=request.args.get("view") == "map", lang=lang)
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
         # The answer depends only on the data and the query: name it by both, so the cache
@@ -94,11 +97,15 @@ def _query_digest() -> str:
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
     """Return one report as a Feature: the bytes the index stored."""
+    try:
+        lang = parse_lang(request.args.get("lang"))
+    except LanguageError as exc:
+        return _json({"error": str(exc)}, status=400)
     index = current_catalog().index
     position = index.position(report_id)
     if position is None:
         return _json({"error": f"no report has id {report_id!r}"}, status=404)
-    return Response(index.feature_bytes(position), mimetype=GEOJSON)
+    return Response(bytes_in_language(index.feature_bytes(position), lang), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")

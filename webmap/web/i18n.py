@@ -7,6 +7,7 @@ from flask_babel import Babel, get_locale
 
 from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from webmap.web.data import is_static_site
+from webmap.web.links import static_language_url
 
 
 def chosen_language() -> str:
@@ -29,14 +30,16 @@ def current_language_name() -> str:
 
 def language_links() -> list[dict[str, str]]:
     """Return the switcher's links: this page in every language, with the current one marked."""
-    if is_static_site():
-        return []  # the static site is written in one language
     current = current_language()
     args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
     links = []
     for code in LANGUAGES:
         query = {**args, "lang": code}
         url = request.path + "?" + "&".join(f"{k}={_quote(v)}" for k, v in query.items())
+        if is_static_site():  # the same page in the language's folder, relative (file://)
+            url = static_language_url(code) or ""
+            if not url:
+                return []
         links.append(
             {
                 "code": code,

@@ -14,6 +14,7 @@ from webmap.geo.countries import COUNTRY_NAMES
 from webmap.geo.geodesy import nearest
 from webmap.geo.ranges import capitals, capitals_in_range, ring_label
 from webmap.record.dates import written_date, written_edtf
+from webmap.record.languages import DEFAULT_LANGUAGE
 from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
 from webmap.record.vocabulary import ALLIANCE_CODES
@@ -30,6 +31,7 @@ from webmap.render.styles import (
 from webmap.web.api import requested_result, store_result
 from webmap.web.data import map_data
 from webmap.web.errors import current_catalog, current_renderings
+from webmap.web.i18n import current_language
 from webmap.web.links import is_static_site, site_url
 
 bp = Blueprint("pages", __name__)
@@ -60,18 +62,24 @@ def index() -> str:
     store = current_catalog()
     rendered = current_renderings()
     as_of = request.args.get("as_of", "").strip()
+    lang = current_language()
+    in_lang = {"lang": lang} if lang != DEFAULT_LANGUAGE else {}  # report texts in the page's
     urls = {
         # The record as it stood on as_of, when asked (the API checks the day).
         # The map's light view (popups fetch the full record); the static site ships it whole.
-        "reportsUrl": site_url("api.reports", view="map", **({"as_of": as_of} if as_of else {}))
+        "reportsUrl": site_url(
+            "api.reports", view="map", **({"as_of": as_of} if as_of else {}), **in_lang
+        )
         if not is_static_site()
         else site_url("api.reports"),
-        "reportApiUrl": None if is_static_site() else site_url("api.report", report_id="REPORT_ID"),
+        "reportApiUrl": None
+        if is_static_site()
+        else site_url("api.report", report_id="REPORT_ID", **in_lang),
         "reportsFullUrl": None
         if is_static_site()
-        else site_url("api.reports", **({"as_of": as_of} if as_of else {})),
-        # A search asks the server which reports it finds (the static site searches its own
-        # data, which carries each report's folded text).
+        else site_url("api.reports", **({"as_of": as_of} if as_of else {}), **in_lang),
+        # A search asks the server which reports it finds, in every language and spelling
+        # (the static site searches its own data, which carries each report's folded text).
         "searchUrl": None
         if is_static_site()
         else site_url("api.reports", view="ids", **({"as_of": as_of} if as_of else {})),
@@ -102,9 +110,13 @@ def index() -> str:
             **urls,
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": rendered.map_parts.country_style,
-            "stories": [story.to_dict() for story in store.stories],
+            "stories": [story.in_language(lang).to_dict() for story in store.stories],
+            # Each names.json entry's spellings, folded: a report's derived.names point here
+            # (the static site searches in the browser; the served map asks the server).
+            "names": store.spellings.table() if is_static_site() else [],
         }
     )
+    stories = [story.in_language(lang) for story in store.stories]
     try:  # the counts before the script has run; a bad filter is the map's to explain
         counts = requested_result(facets=True).facets
     except FilterError:
@@ -116,12 +128,12 @@ def index() -> str:
         config=config,
         count=len(store.index),
         facets=facet_choices(store.index.actors),
-        stories=store.stories,
+        stories=stories,
         embed=request.args.get("embed") == "1",
         data_note=data_note(store),
         as_of=written_date(store.index.newest_day()),
-        seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
-        or (store.stories[0] if store.stories else None),
+        seed_story=next((s for s in stories if s.id == SEED_STORY), None)
+        or (stories[0] if stories else None),
         map_digest=rendered.map_digest,
         link_problem=link_problem(request.args.to_dict(flat=False)),
         **form_state(),
@@ -261,7 +273,7 @@ def reports() -> Response:
     download_args = {} if error or is_static_site() else filter_args(request.args.to_dict(False))
     html = render_template(
         "reports.html",
-        reports=[index.report(i) for i in rows[first : first + per_page]],
+        reports=[in_page_language(index.report(i)) for i in rows[first : first + per_page]],
         matched=len(rows),
         first=first,
         page=page,
@@ -306,7 +318,8 @@ def report(report_id: str) -> str:
     found: Report | None = store.by_id.get(report_id)
     if found is None:
         abort(404)
-    related = [store.by_id[r] for r in found.related if r in store.by_id]
+    found = in_page_language(found)
+    related = [in_page_language(store.by_id[r]) for r in found.related if r in store.by_id]
     countries = store.atlas.layers["countries"]
     today = date.today().isoformat()
     blocs = {iso3: store.atlas.bloc_of(iso3, today) for iso3 in countries["iso3"]}
@@ -332,8 +345,14 @@ def story(story_id: str) -> str:
     found = next((s for s in store.stories if s.id == story_id), None)
     if found is None:
         abort(404)
-    steps = [(step, store.by_id[step.report]) for step in found.steps]
+    found = found.in_language(current_language())
+    steps = [(step, in_page_language(store.by_id[step.report])) for step in found.steps]
     return render_template("story.html", story=found, steps=steps)
+
+
+def in_page_language(report: Report) -> Report:
+    """Return the report with its texts in the page's language where it has them."""
+    return report.in_language(current_language())
 
 
 def init_app(app: Flask) -> None:

@@ -87,8 +87,9 @@
   /* What Python's str.split() splits on (str.isspace), which JavaScript's \s is not quite. */
   const SPACES = /[\t\n\v\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
-  /* Text as a search compares it, as filters.fold: NFKC, case-folded with the server's table of
-   * characters whose fold is not their lowercase (ß -> ss, ς -> σ), NFKC again. */
+  /* Text as a search compares it, as filters.fold: NFKC, case-folded and diacritics folded with
+   * the server's table of characters whose fold is not their lowercase (ß -> ss, ς -> σ,
+   * ł -> l, é -> e, ё -> е; й stays), NFKC again. */
   function fold(text, table) {
     const folds = table || {};
     let out = "";
@@ -96,6 +97,18 @@
       out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch.toLowerCase();
     }
     return out.normalize("NFKC");
+  }
+
+  /* A report's derived.names point into the map's table of spellings (config.names, one text
+   * per names.json entry): add them to its search text once, so the map finds Орешник,
+   * Oresznik and Krzyczew as the API does. */
+  function addNames(feature, table) {
+    const d = feature && feature.properties && feature.properties.derived;
+    if (!d || !Array.isArray(d.names) || d.spelled || !Array.isArray(table)) return feature;
+    const spelled = d.names.map((i) => table[i]).filter((t) => typeof t === "string" && t);
+    if (spelled.length) d.search = `${d.search} ${spelled.join(" ")}`;
+    d.spelled = true;
+    return feature;
   }
 
   function codePoints(word) { return Array.from(word, (ch) => ch.codePointAt(0)); }
@@ -191,7 +204,7 @@
   }
 
   window.webmapCore = {
-    LIST_FILTERS, dateSpan, formatDate, formatPeriod, fold, searchWords, parseCriteria, matches,
+    LIST_FILTERS, dateSpan, formatDate, formatPeriod, fold, searchWords, parseCriteria, matches, addNames,
     facetCounts, blocOn, addMonths,
   };
 })();

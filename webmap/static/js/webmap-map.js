@@ -106,6 +106,16 @@
     return groups;
   }
 
+  /* Where a report's texts came from, when the page is not in English (localized.py marks it).
+   * TODO(interface, issue 16): webmap-i18n.js is not in the map bundle yet; once it is, these
+   * two messages come from the page's catalogue through webmapI18n._ (already wired here). */
+  function translationNote(p) {
+    const _ = (window.webmapI18n && window.webmapI18n._) || ((text) => text);
+    if (p.translated_by === "machine") return _("Machine translation");
+    if (p.untranslated) return _("Not yet translated: shown in English");
+    return "";
+  }
+
   function popupContent(feature) {
     const p = feature.properties;
     const box = el("article", "report-popup");
@@ -113,6 +123,8 @@
     const head = el("p", "report-kind");
     head.append(badge(p), " ", kindStyle(p.kind).label, " · ", el("span", `status status-${p.status}`, statusLabel(p.status)));
     box.append(head, el("h2", "report-title", p.title));
+    const note = translationNote(p);
+    if (note) box.append(el("p", "translation-note", note));
     let when = core.formatDate(p.date);
     if (p.expected) when += ` · expected ${core.formatPeriod(p.expected)}`;
     box.append(el("p", "report-meta", `${when} · ${p.place}`));
@@ -203,7 +215,7 @@
     if (!feature.properties.slim || !config.reportApiUrl) return Promise.resolve(feature);
     if (!fullRecords.has(id)) {
       fullRecords.set(id, loadJson(config.reportApiUrl.replace("REPORT_ID", encodeURIComponent(id)))
-        .then((full) => { feature.properties = full.properties; return feature; })
+        .then((full) => { feature.properties = full.properties; return core.addNames(feature, config.names); })
         .catch((error) => { fullRecords.delete(id); throw error; }));
     }
     return fullRecords.get(id);
