@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pyogrio
 import pytest
@@ -332,20 +333,32 @@ def test_the_maps_counts_are_the_servers(shipped):
     """The map counts in the browser as filters change: by the rule the server counts by."""
     features = shipped.get("/api/reports?view=map").get_json()["features"]
     queries = [q for q in QUERIES if "as_of" not in q]
+
+    # A search on the map asks the server which reports it finds (view=ids), then counts.
+    def searched(query: str) -> list[str] | None:
+        words = parse_qs(query).get("q")  # the map sends only its search words
+        if not words:
+            return None
+        return shipped.get("/api/reports", query_string={"view": "ids", "q": words[-1]}).get_json()[
+            "ids"
+        ]
+
+    found = [searched(q) for q in queries]
     script = (
         "global.window = {};\n"
         + CORE_JS.read_text()
         + "\nconst core = window.webmapCore;\n"
         + "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
-        + "console.log(JSON.stringify(input.queries.map((q) => {\n"
+        + "console.log(JSON.stringify(input.queries.map((q, i) => {\n"
         + "  const c = core.parseCriteria(new URLSearchParams(q));\n"
+        + "  if (input.found[i]) c.qIds = new Set(input.found[i]);  // as the map asks\n"
         + "  return Object.fromEntries(core.LIST_FILTERS.map("
         + "(name) => [name, core.facetCounts(input.features, c, name)]));\n"
         + "})));"
     )
     out = subprocess.run(
         ["node", "-e", script],
-        input=json.dumps({"features": features, "queries": queries}),
+        input=json.dumps({"features": features, "queries": queries, "found": found}),
         capture_output=True,
         text=True,
         timeout=60,

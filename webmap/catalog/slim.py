@@ -7,7 +7,7 @@ import json
 from webmap.catalog.localized import feature_in_language
 
 # What the map needs of a source before its popup opens: the facet counts and the caveat read
-# the affiliation; the search reads the publisher.
+# the affiliation. The summary waits for the popup too, and the server does the search.
 MAP_SOURCE_FIELDS = ("publisher", "affiliation", "stance")
 
 
@@ -24,6 +24,7 @@ def slim_feature(raw: bytes | memoryview, lang: str = "") -> bytes:
         {k: s[k] for k in MAP_SOURCE_FIELDS if k in s} for s in props.get("sources") or []
     ]
     props.pop("translations", None)
+    props.pop("summary", None)  # shown only in a popup, which fetches the full record
     # The folded search text is as long as the report's texts: the map asks the server which
     # reports a search finds (view=ids) instead of receiving it for every report.
     # (and the names.json spellings it mentions), in every language, with one rule.

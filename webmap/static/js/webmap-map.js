@@ -134,7 +134,7 @@
       box.append(el("p", "report-precision", "The place is known only to the region (dashed ring on the marker)."));
     }
     box.append(el("p", "report-claimant", `Claimed by: ${p.claimed_by || "no single claimant"}`));
-    box.append(el("p", "report-summary", p.summary));
+    if (p.summary) box.append(el("p", "report-summary", p.summary));  // the light view has none
     const sources = p.sources || [];
     box.append(el("h3", null, sources.length === 1 ? "Source (only one)" : `Sources (${sources.length})`));
     box.append(...sourceGroups(sources));
