@@ -84,11 +84,11 @@ class MapData:
         if self.reloader is not None and self.catalog is not None:
             self.reloader.check(self.catalog)
 
-    def renderings(self, catalog: Catalog) -> Renderings:
-        """Return the catalogue's map and layers, with URLs for the site or the server."""
+    def renderings(self, catalog: Catalog, lang: str = "en") -> Renderings:
+        """Return the catalogue's map and layers in a language, with URLs for the site or server."""
         assert self.app is not None
         prefix = "static/" if is_static_site() else "/static/"
-        return self.renderings_cache.get(catalog, self.app.config["TILES"], prefix)
+        return self.renderings_cache.get(catalog, self.app.config["TILES"], prefix, lang)
 
 
 def map_data() -> MapData:

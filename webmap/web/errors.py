@@ -29,8 +29,11 @@ def current_catalog() -> Catalog:
 
 
 def current_renderings() -> Renderings:
-    """Return the served catalogue's map script and layers (rendered once per data version)."""
-    return map_data().renderings(current_catalog())
+    """Return the served catalogue's map script and layers in the request's language (rendered
+    once per data version and language)."""
+    from flask_babel import get_locale
+
+    return map_data().renderings(current_catalog(), str(get_locale() or "en"))
 
 
 def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
