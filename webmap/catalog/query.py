@@ -21,6 +21,7 @@ from webmap.catalog.slim import slim_chunks, slim_feature
 from webmap.record.exports import FORMATS, export_bytes
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.history import cached_revisions, parse_as_of, reports_as_of
+from webmap.record.languages import N_
 from webmap.record.model import Report
 
 # The query parameters that choose reports (what a download link carries over).
@@ -50,7 +51,9 @@ def parse_query(args: Mapping[str, Sequence[str]]) -> ReportQuery:
     try:
         return ReportQuery(criteria, parse_as_of(raw))
     except ValueError as exc:
-        raise FilterError(str(exc)) from None
+        shown = repr(raw[:40])
+        words = N_("%(value)s is not a day written YYYY-MM-DD")
+        raise FilterError(str(exc), words, value=shown) from None
 
 
 def filter_args(args: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

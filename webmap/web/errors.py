@@ -43,6 +43,13 @@ def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
     return render_template("unavailable.html", reason=str(exc)), 503
 
 
+def _not_found(exc: Exception) -> tuple[Response | str, int]:
+    """Answer 404 with a page in the reader's language (the API and scripts keep theirs)."""
+    if request.path.startswith(("/api/", "/ogc", "/export/")):
+        return exc.get_response() if hasattr(exc, "get_response") else ("Not Found", 404)
+    return render_template("not_found.html"), 404
+
+
 def is_embed_request() -> bool:
     """Tell whether this request is for the map made to be framed by other sites."""
     return request.endpoint == "pages.index" and request.args.get("embed") == "1"
@@ -66,4 +73,5 @@ def relative_location(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the shared error handler and keep redirects on this site."""
     app.register_error_handler(DataUnavailable, _unavailable)
+    app.register_error_handler(404, _not_found)
     app.after_request(relative_location)

@@ -17,7 +17,7 @@ from webmap.record.dates import written_date, written_edtf
 from webmap.record.languages import N_
 from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
-from webmap.record.vocabulary import ALLIANCE_CODES, ALLIANCE_TERMS
+from webmap.record.vocabulary import ALLIANCE_CODES, ALLIANCE_TERMS, PRECISION_TERMS
 from webmap.render.mapview import map_config
 from webmap.render.minimap import minimap_svg
 from webmap.render.styles import styles_in, stylesheet
@@ -42,7 +42,9 @@ ALLIANCE_NAMES = {t.code: t.label for t in ALLIANCE_TERMS}
 def _styles() -> dict:
     """Give every template the style tables in the page's language, so labels read the same."""
     tables = styles_in(_)
-    return {key: tables[key] for key in ("kinds", "statuses", "blocs", "areas", "affiliations")}
+    keys = ("kinds", "statuses", "blocs", "areas", "affiliations")
+    precisions = {t.code: _(t.label) for t in PRECISION_TERMS}
+    return {**{key: tables[key] for key in keys}, "precisions": precisions}
 
 
 @bp.get("/")
@@ -136,7 +138,7 @@ def link_problem(args: dict[str, list[str]]) -> str:
     try:
         parse_criteria(args)
     except FilterError as exc:
-        name, _, reason = str(exc).partition(": ")
+        name, reason = exc.param, filter_reason(exc)
         part = _(LINK_PARTS[name]) if name in LINK_PARTS else _("a filter")
         return _(
             "This link's %(part)s (%(name)s=) cannot be used, so the map leaves it out and "
@@ -146,6 +148,11 @@ def link_problem(args: dict[str, list[str]]) -> str:
             reason=reason,
         )
     return ""
+
+
+def filter_reason(exc: FilterError) -> str:
+    """Say what is wrong with a filter value, in the page's language."""
+    return _(exc.reason, **exc.values)
 
 
 def data_note(store) -> str:
@@ -249,7 +256,7 @@ def reports() -> Response:
     try:
         result = requested_result(facets=True)
     except FilterError as exc:
-        error = str(exc)
+        error = f"{exc.param}: {filter_reason(exc)}"
         result = store_result(ReportQuery(), facets=True)
     sort = request.args.get("sort", "date")
     sort = sort if sort in SORT_COLUMNS else "date"
