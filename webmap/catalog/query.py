@@ -115,17 +115,20 @@ def _index_as_of(path: str, mtime_ns: int, size: int, day: str) -> ReportIndex:
     return ReportIndex.of(reports_as_of(cached_revisions(Path(path)), day))
 
 
-def collection_chunks(result: ReportResult, slim: bool = False) -> Iterator[bytes | memoryview]:
+def collection_chunks(
+    result: ReportResult, slim: bool = False, lang: str = "en"
+) -> Iterator[bytes | memoryview]:
     """Yield the result as the pieces of a FeatureCollection, with its facets if it has them.
 
     The stored Feature bytes go out as they are. The record as of a day keeps one Feature per
-    line (as it always has); the map's light view cuts each report's sources.
+    line (as it always has); the map's light view cuts each report's sources and writes its
+    dates in lang.
     """
     if result.query.as_of:
         body = b",\n".join(result.feature_bytes())
         chunks: Iterator = iter([b'{"type":"FeatureCollection","features":[\n', body, b"\n]}\n"])
     elif slim:
-        chunks = iter(slim_chunks([slim_feature(b) for b in result.feature_bytes()]))
+        chunks = iter(slim_chunks([slim_feature(b, lang) for b in result.feature_bytes()]))
     else:
         chunks = result.index.feature_chunks(result.positions)
     if result.facets is None:

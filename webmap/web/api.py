@@ -68,7 +68,8 @@ def reports() -> Response:
         return _json({"error": str(exc)}, status=400)
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice. The map's first view is light: popups fetch the rest.
-    chunks = collection_chunks(result, slim=request.args.get("view") == "map")
+    slim = request.args.get("view") == "map"
+    chunks = collection_chunks(result, slim=slim, lang=str(get_locale()) if slim else "en")
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
         # The answer depends only on the data and the query: name it by both, so the cache
