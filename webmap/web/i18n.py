@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
 
 from webmap.geo.countries import country_name_in
 from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, babel_locale
@@ -48,6 +51,15 @@ def format_km(number: float) -> str:
     return format_decimal(round(number), "#,##0", locale=babel_locale(current_language()))
 
 
+def json_block(value: object) -> Markup:
+    """Return JSON for a <script type="application/json"> block, in UTF-8 (not \\u escapes:
+    the Cyrillic catalogues are a third the size) and safe inside HTML."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
 def language_links() -> list[dict[str, str]]:
     """Return the switcher's links: this page in every language, with the current one marked."""
     if is_static_site():
@@ -86,6 +98,7 @@ def init_app(app: Flask) -> None:
         country_name=country_name,
     )
     app.add_template_filter(format_km, "km")
+    app.add_template_filter(json_block, "json_block")
     app.after_request(vary_by_language)
 
 

@@ -5,6 +5,7 @@
   "use strict";
 
   const core = window.webmapCore;
+  const { _, ngettext } = window.webmapI18n;
   const wm = window.webmapMap;
   const map = wm.map;
   const config = wm.config;
@@ -62,11 +63,11 @@
   }
 
   function describeTime(criteria) {
-    if (!criteria.from && !criteria.to) return "All dates. Countries show alliances today.";
-    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : "the start";
-    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : "today";
-    const asOf = criteria.to ? core.formatDate(criteria.to) : "today";
-    return `Reports from ${from} to ${to}. Countries show alliances as of ${asOf}.`;
+    if (!criteria.from && !criteria.to) return _("All dates. Countries show alliances today.");
+    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : _("the start");
+    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : _("today");
+    const asOf = criteria.to ? core.formatDate(criteria.to) : _("today");
+    return _("Reports from %(from)s to %(to)s. Countries show alliances as of %(as_of)s.", { from, to, as_of: asOf });
   }
 
   let placed = Promise.resolve();
@@ -76,11 +77,11 @@
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     updateCounts(criteria);
     wm.recolour(criteria.to || null);
-    blocDate.textContent = criteria.to ? `on ${core.formatDate(criteria.to)}` : "today";
+    blocDate.textContent = criteria.to ? _("on %(date)s", { date: core.formatDate(criteria.to) }) : _("today");
     timeSummary.textContent = describeTime(criteria);
-    const text = `${shown.length} of ${features.length} reports shown`;
+    const text = ngettext("%(shown)s of %(n)s report shown", "%(shown)s of %(n)s reports shown", features.length, { shown: shown.length });
     matchCount.textContent = text;
-    statusLine.textContent = shown.length ? `${text}. Click a marker for its sources.` : `${text}. Clear a filter to see more.`;
+    statusLine.textContent = text + ". " + (shown.length ? _("Click a marker for its sources.") : _("Clear a filter to see more."));
     root.dataset.shownReports = String(shown.length);
     return shown;
   }
@@ -223,7 +224,7 @@
     player = null;
     showBigDate("");
     playButton.setAttribute("aria-pressed", "false");
-    playButton.textContent = "▶ Play by month";
+    playButton.textContent = "▶ " + _("Play by month");
     syncUrl(true);
   }
 
@@ -234,7 +235,7 @@
     refresh();
     showBigDate(month);
     playButton.setAttribute("aria-pressed", "true");
-    playButton.textContent = "❚❚ Pause";
+    playButton.textContent = "❚❚ " + _("Pause");
     player = setInterval(() => {
       month = core.addMonths(month, 1);
       if (month > lastMonth) { stop(); return; }
@@ -290,7 +291,7 @@
     })
     .catch((error) => {
       wm.showOverlays();
-      statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
+      statusLine.textContent = _("The reports could not be loaded (%(error)s). Try reloading the page.", { error: error.message });
       statusLine.classList.add("map-status-error");
     });
 })();
