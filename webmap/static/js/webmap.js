@@ -94,11 +94,14 @@
   }
 
   const embedded = new URLSearchParams(window.location.search).get("embed") === "1";
+  // The language a link asked for stays in the URL, so a shared link opens in it.
+  const linkLang = new URLSearchParams(window.location.search).get("lang");
   const embedLink = document.getElementById("embed-open");
 
   function stateParams() {
     const params = filterParams();
     if (embedded) params.set("embed", "1");
+    if (linkLang) params.set("lang", linkLang);
     const story = window.webmapStories.state();
     if (openId && !story) params.set("report", openId);  // in a story, the step names the report
     const rings = [...window.webmapTools.chosenRings].sort();
