@@ -163,3 +163,23 @@ def test_nothing_below_the_web_layer_imports_flask():
                 assert not (node.module or "").startswith(("flask", "webmap.web")), path
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("flask") for a in node.names), path
+
+
+def test_export_reads_the_reports_as_the_server_does_from_the_cache(
+    data_dir, tmp_path, monkeypatch
+):
+    from webmap.catalog import catalog as catalog_module
+    from webmap.cli import cli
+
+    cache = tmp_path / "cache"
+    app = create_app({"DATA_DIR": str(data_dir), "INDEX_CACHE_DIR": str(cache)})  # writes it
+    served = app.test_client().get("/export/reports.csv").data
+
+    def no_reading(path):
+        raise AssertionError("export read every report again instead of the checked index")
+
+    monkeypatch.setattr(catalog_module, "read_index", no_reading)
+    out = tmp_path / "out.csv"
+    result = app.test_cli_runner().invoke(cli, ["export", "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == served  # the same bytes as the list's download

@@ -11,11 +11,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, run_command
 
 from webmap.catalog import index_cache
+from webmap.catalog.catalog import load_index
 from webmap.catalog.filters import FilterError
 from webmap.catalog.query import FILTER_PARAMS, ReportQuery, export_file, parse_query, run_query
-from webmap.catalog.report_index import ReportIndex
 from webmap.record.checks import check_paths, load_land, report_warnings
-from webmap.record.exports import FORMATS, export_bytes
+from webmap.record.exports import FORMATS
 from webmap.record.geojson_io import atomic_write_bytes
 from webmap.record.importer import ImportLockError, apply_import, import_lock, plan_import
 from webmap.record.linkcheck import CACHE_FILE as LINKS_CACHE
@@ -199,18 +199,20 @@ def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) 
 )
 def export_command(fmt: str, output: Path | None, where: str) -> None:
     """Write all reports (or those --where chooses) in another format."""
-    query = _where(where) if where.strip() else None
+    query = _where(where) if where.strip() else ReportQuery()
     data_dir = Path(current_app.config["DATA_DIR"])
-    try:
-        reports = load_reports(data_dir / REPORTS_FILE)
+    cache_dir = current_app.config.get("INDEX_CACHE_DIR")
+    try:  # the catalogue's own reader (and its cache), then the web downloads' query
+        index, _ = load_index(data_dir, Path(cache_dir) if cache_dir else None)
     except ReportError as exc:
         click.echo(str(exc))
         raise click.ClickException("the data has problems; run `webmap check` first") from None
-    if query is None:
-        data = export_bytes(reports, fmt)
-    else:  # the same query as the web's downloads, on the same kind of index
-        result = run_query(ReportIndex.of(reports), data_dir / REVISIONS_FILE, query)
-        data, reports = export_file(result, fmt), result.ids
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = f"{data_dir / REPORTS_FILE} could not be read ({reason})"
+        raise click.ClickException(message) from None
+    result = run_query(index, data_dir / REVISIONS_FILE, query)
+    data, reports = export_file(result, fmt), result.ids
     if output is None:
         if fmt in ("kml", "gpkg"):
             raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")

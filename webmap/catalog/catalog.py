@@ -111,12 +111,21 @@ def load_catalog(data_dir: Path, cache_dir: Path | None = None) -> Catalog:
     return catalog
 
 
+def load_index(data_dir: Path, cache_dir: Path | None = None) -> tuple[ReportIndex, str]:
+    """Return a data folder's checked reports index (cached) and the reports file's digest.
+
+    The one way every consumer reads reports.geojson: the server, `webmap export` and the
+    catalogue; raise ReportError on errors and OSError if it cannot be read.
+    """
+    check_file_kinds(data_dir)
+    reports_path = data_dir / REPORTS_FILE
+    digest = file_digest(reports_path)
+    return cached_index(digest, lambda: read_index(reports_path), cache_dir), digest
+
+
 def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     """Fill the catalogue from its data directory; raise on any failure."""
-    check_file_kinds(catalog.data_dir)
-    reports_path = catalog.data_dir / REPORTS_FILE
-    digest = file_digest(reports_path)
-    catalog.index = cached_index(digest, lambda: read_index(reports_path), cache_dir)
+    catalog.index, digest = load_index(catalog.data_dir, cache_dir)
     catalog.atlas = load_atlas(catalog.data_dir)
     catalog.stories, catalog.story_problems = load_stories(
         catalog.data_dir, set(catalog.index.ids.tolist())

@@ -291,9 +291,13 @@
     })
     .then(() => {
       root.dataset.mapDrawn = "true";
+      wm.firstViewDone();  // then the rest of the world's outlines, rivers and lakes
+      window.webmapLabels.startWater();
     })
     .catch((error) => {
       wm.showOverlays();
+      wm.firstViewDone();
+      window.webmapLabels.startWater();
       statusLine.textContent = _("The reports could not be loaded (%(error)s). Try reloading the page.", { error: error.message });
       statusLine.classList.add("map-status-error");
     });
