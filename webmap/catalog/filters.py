@@ -8,8 +8,10 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from webmap.record.dates import date_span, parse_partial_date
+from webmap.record.languages import N_
 from webmap.record.model import Report, brief
 from webmap.record.validation import UNSAFE_CHARACTER
 
@@ -20,7 +22,17 @@ NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 
 class FilterError(ValueError):
-    """Raised when a filter value cannot be understood; the message names the parameter."""
+    """Raised when a filter value cannot be understood; the message names the parameter.
+
+    reason is the English template of what is wrong (marked for the catalogues) and values
+    fill it, so a page can say it in the reader's language; str() is the English message.
+    """
+
+    def __init__(self, message: str, reason: str = "", **values: Any):
+        super().__init__(message)
+        self.param = message.partition(": ")[0]
+        self.reason = reason or message.partition(": ")[2]
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,9 @@ def parse_criteria(args: Mapping[str, Sequence[str]]) -> Criteria:
             shown = brief(raw, 40)
             raise FilterError(
                 f"{name}: {shown} is not a date written YYYY, YYYY-MM or YYYY-MM-DD "
-                "in the digits 0-9"
+                "in the digits 0-9",
+                N_("%(value)s is not a date written YYYY, YYYY-MM or YYYY-MM-DD in the digits 0-9"),
+                value=shown,
             )
         return date_span(raw)[1 if end else 0]
 
@@ -118,7 +132,11 @@ def search_words(q: str) -> list[str]:
     """
     words = sorted(set(fold(UNSAFE_CHARACTER.sub(" ", q)).split()), key=lambda w: (-len(w), w))
     if len(words) > MAX_WORDS:
-        raise FilterError(f"q: search for at most {MAX_WORDS} different words")
+        raise FilterError(
+            f"q: search for at most {MAX_WORDS} different words",
+            N_("search for at most %(n)s different words"),
+            n=MAX_WORDS,
+        )
     return [w for i, w in enumerate(words) if not any(w in longer for longer in words[:i])]
 
 
@@ -126,12 +144,15 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     """Return west, south, east, north from 'w,s,e,n' in ASCII decimals; raise FilterError."""
     parts = raw.split(",")
     if len(parts) != 4 or not all(NUMBER.fullmatch(p.strip()) for p in parts):
-        raise FilterError("bbox: write four numbers west,south,east,north, e.g. 14,45,40,64")
+        raise FilterError(
+            "bbox: write four numbers west,south,east,north, e.g. 14,45,40,64",
+            N_("write four numbers west,south,east,north, e.g. 14,45,40,64"),
+        )
     west, south, east, north = (float(p) for p in parts)
     if not all(math.isfinite(v) for v in (west, south, east, north)):
-        raise FilterError("bbox: every number must be finite")
+        raise FilterError("bbox: every number must be finite", N_("every number must be finite"))
     if south > north:
-        raise FilterError("bbox: south is greater than north")
+        raise FilterError("bbox: south is greater than north", N_("south is greater than north"))
     return west, south, east, north
 
 

@@ -23,6 +23,7 @@ from webmap.catalog.spellings import Spellings
 from webmap.record.exports import FORMATS, export_bytes
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.history import cached_revisions, parse_as_of, reports_as_of
+from webmap.record.languages import N_
 from webmap.record.model import Report
 from webmap.record.names import read_names
 
@@ -53,7 +54,9 @@ def parse_query(args: Mapping[str, Sequence[str]]) -> ReportQuery:
     try:
         return ReportQuery(criteria, parse_as_of(raw))
     except ValueError as exc:
-        raise FilterError(str(exc)) from None
+        shown = repr(raw[:40])
+        words = N_("%(value)s is not a day written YYYY-MM-DD")
+        raise FilterError(str(exc), words, value=shown) from None
 
 
 def filter_args(args: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -122,8 +125,8 @@ def collection_chunks(
     """Yield the result as the pieces of a FeatureCollection, with its facets if it has them.
 
     The stored Feature bytes go out as they are. The record as of a day keeps one Feature per
-    line (as it always has); the map's light view cuts each report's sources. With lang, each
-    report's texts are in that language where it has them (localized.py).
+    line (as it always has); the map's light view cuts each report's sources and writes its
+    dates in lang. With lang, each report's texts are in that language where it has them.
     """
     if result.query.as_of:
         body = b",\n".join(bytes_in_language(b, lang) for b in result.feature_bytes())

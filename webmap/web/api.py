@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
+from flask_babel import get_locale
 
 from webmap.catalog.filters import FilterError
 from webmap.catalog.localized import LanguageError, bytes_in_language, parse_lang
@@ -117,13 +118,15 @@ def layer(name: str) -> Response:
         known = ", ".join(layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
     lang = request.args.get("lang", "")
-    if name == "labels" and lang.isascii() and lang.isalpha() and len(lang) == 2:
+    if name in ("labels", "cities") and lang.isascii() and lang.isalpha() and len(lang) == 2:
         # The map asks for the names of its own language only.
         response = Response(labels_in(layer_json[name], lang), mimetype=GEOJSON)
         response.set_etag(f"{store.version}-{name}-{lang}")
     else:
         response = Response(layer_json[name], mimetype=GEOJSON)
-        response.set_etag(f"{store.version}-{name}")
+        # The rings' labels are in the request's language.
+        in_lang = f"-{get_locale()}" if name == "ranges" else ""
+        response.set_etag(f"{store.version}-{name}{in_lang}")
     # The map asks for ?v=<data version>: that URL always means these bytes.
     response.cache_control.immutable = request.args.get("v") == store.version or None
     return response

@@ -85,13 +85,13 @@ class MapData:
         if self.reloader is not None and self.catalog is not None:
             self.reloader.check(self.catalog)
 
-    def renderings(self, catalog: Catalog) -> Renderings:
-        """Return the catalogue's map and layers, with URLs for the site or the server."""
+    def renderings(self, catalog: Catalog, lang: str = "en") -> Renderings:
+        """Return the catalogue's map and layers in a language, with URLs for the site or server."""
         assert self.app is not None
         prefix = "static/" if is_static_site() else "/static/"
         if is_static_site() and request_language() not in ("", DEFAULT_LANGUAGE):
             prefix = "../static/"  # a language folder of the static site shares the root's
-        return self.renderings_cache.get(catalog, self.app.config["TILES"], prefix)
+        return self.renderings_cache.get(catalog, self.app.config["TILES"], prefix, lang)
 
 
 def map_data() -> MapData:

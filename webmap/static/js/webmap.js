@@ -5,6 +5,7 @@
   "use strict";
 
   const core = window.webmapCore;
+  const { _, ngettext } = window.webmapI18n;
   const wm = window.webmapMap;
   const map = wm.map;
   const config = wm.config;
@@ -62,11 +63,11 @@
   }
 
   function describeTime(criteria) {
-    if (!criteria.from && !criteria.to) return "All dates. Countries show alliances today.";
-    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : "the start";
-    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : "today";
-    const asOf = criteria.to ? core.formatDate(criteria.to) : "today";
-    return `Reports from ${from} to ${to}. Countries show alliances as of ${asOf}.`;
+    if (!criteria.from && !criteria.to) return _("All dates. Countries show alliances today.");
+    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : _("the start");
+    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : _("today");
+    const asOf = criteria.to ? core.formatDate(criteria.to) : _("today");
+    return _("Reports from %(from)s to %(to)s. Countries show alliances as of %(as_of)s.", { from, to, as_of: asOf });
   }
 
   /* A search asks the server which reports it finds (one rule, on the server, for every
@@ -100,7 +101,7 @@
         lastFound = ids;
         if (searching === q) { searching = null; refresh(); }
       }, () => {
-        if (searching === q) { searching = null; statusLine.textContent = "The search could not reach the map's server. Try again."; }
+        if (searching === q) { searching = null; statusLine.textContent = _("The search could not reach the map's server. Try again."); }
       });
       const known = answered.get(q);
       if (known) criteria.qIds = known;
@@ -110,11 +111,11 @@
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     updateCounts(criteria);
     wm.recolour(criteria.to || null);
-    blocDate.textContent = criteria.to ? `on ${core.formatDate(criteria.to)}` : "today";
+    blocDate.textContent = criteria.to ? _("on %(date)s", { date: core.formatDate(criteria.to) }) : _("today");
     timeSummary.textContent = describeTime(criteria);
-    const text = `${shown.length} of ${features.length} reports shown`;
+    const text = ngettext("%(shown)s of %(n)s report shown", "%(shown)s of %(n)s reports shown", features.length, { shown: shown.length });
     matchCount.textContent = text;
-    statusLine.textContent = shown.length ? `${text}. Click a marker for its sources.` : `${text}. Clear a filter to see more.`;
+    statusLine.textContent = text + ". " + (shown.length ? _("Click a marker for its sources.") : _("Clear a filter to see more."));
     root.dataset.shownReports = String(shown.length);
     return shown;
   }
@@ -127,11 +128,14 @@
   }
 
   const embedded = new URLSearchParams(window.location.search).get("embed") === "1";
+  // The language a link asked for stays in the URL, so a shared link opens in it.
+  const linkLang = new URLSearchParams(window.location.search).get("lang");
   const embedLink = document.getElementById("embed-open");
 
   function stateParams() {
     const params = filterParams();
     if (embedded) params.set("embed", "1");
+    if (linkLang) params.set("lang", linkLang);
     const story = window.webmapStories.state();
     if (openId && !story) params.set("report", openId);  // in a story, the step names the report
     const rings = [...window.webmapTools.chosenRings].sort();
@@ -257,7 +261,7 @@
     player = null;
     showBigDate("");
     playButton.setAttribute("aria-pressed", "false");
-    playButton.textContent = "▶ Play by month";
+    playButton.textContent = "▶ " + _("Play by month");
     syncUrl(true);
   }
 
@@ -268,7 +272,7 @@
     refresh();
     showBigDate(month);
     playButton.setAttribute("aria-pressed", "true");
-    playButton.textContent = "❚❚ Pause";
+    playButton.textContent = "❚❚ " + _("Pause");
     player = setInterval(() => {
       month = core.addMonths(month, 1);
       if (month > lastMonth) { stop(); return; }
@@ -329,7 +333,7 @@
       wm.showOverlays();
       wm.firstViewDone();
       window.webmapLabels.startWater();
-      statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
+      statusLine.textContent = _("The reports could not be loaded (%(error)s). Try reloading the page.", { error: error.message });
       statusLine.classList.add("map-status-error");
     });
 })();
