@@ -96,8 +96,16 @@ def test_etags_differ_by_language(shipped):
 @pytest.mark.parametrize(
     ("url", "title", "note"),
     [
-        ("/reports/albania-joins-nato-2009?lang=uk", "Албанія вступає до НАТО", "Machine"),
-        ("/reports/albania-joins-nato-2009?lang=pl", "Albania joins NATO", "Not yet translated"),
+        (
+            "/reports/albania-joins-nato-2009?lang=uk",
+            "Албанія вступає до НАТО",
+            "Машинний переклад",
+        ),
+        (
+            "/reports/albania-joins-nato-2009?lang=pl",
+            "Albania joins NATO",
+            "Jeszcze nie przetłumaczono",
+        ),
         ("/reports/albania-joins-nato-2009", "Albania joins NATO", None),
     ],
 )

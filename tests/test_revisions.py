@@ -117,7 +117,7 @@ def test_history_page_shows_what_changed_when_and_why(client, updated):
     page = client.get("/reports/new-one/history")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Updated on" in html and "10 June 2025" in html and "2 March 2025" in html
+    assert "Updated · " in html and "10 June 2025" in html and "2 March 2025" in html
     assert "Why: The source corrected &lt;its&gt; headline" in html
     row = html[html.index('<th scope="row">title</th>') :].split("</tr>")[0]
     assert '<td class="before">Old</td>' in row and '<td class="after">New title</td>' in row

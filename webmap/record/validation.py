@@ -280,7 +280,10 @@ def _validate_sources(sources: Any, err) -> list[Problem]:
             err(name, "is not an object with url and publisher")
             continue
         for key in sorted(set(source) - set(SOURCE_FIELDS), key=str):
-            err(f"{name}.{key}", f"is not a field of a source; use {', '.join(SOURCE_FIELDS)}")
+            # The field's name comes from the file: quoted, so a line break in it stays visible.
+            plain = key.isidentifier() and key.isascii()
+            shown = key if plain else brief(key)
+            err(f"{name}.{shown}", f"is not a field of a source; use {', '.join(SOURCE_FIELDS)}")
         url = source.get("url")
         if not isinstance(url, str) or not is_http_url(url):
             err(f"{name}.url", f"{brief(url)} {NOT_A_LINK}")
