@@ -39,7 +39,7 @@ ITEMS_PARAMS = ("bbox", "bbox-crs", "datetime", "limit", "offset", *EXTRA_PARAMS
 # RFC 3339 date-time, ASCII digits only (datetime.fromisoformat alone reads far more).
 DATE_TIME = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
-    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+    r"([Zz]|[+ -][0-9]{2}:[0-9]{2})"  # a space: a "+" left unencoded in the URL
 )
 DIGITS = re.compile(r"[0-9]{1,12}")
 OPEN = ("", "..")
@@ -64,7 +64,8 @@ def _day(raw: str) -> str:
     match = DATE_TIME.fullmatch(raw)
     if match:
         try:
-            stamp = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
+            written = raw[:19] + raw[19:].replace(" ", "+").upper().replace("Z", "+00:00")
+            stamp = datetime.fromisoformat(written)
             return stamp.astimezone(UTC).date().isoformat()
         except (ValueError, OverflowError):
             pass
