@@ -134,6 +134,22 @@ def test_the_landing_page_links_conformance_collections_and_itself(client):
     assert client.get(by_rel["data"][0]["href"]).get_json()["collections"]
 
 
+def test_the_api_definition_is_openapi_with_the_items_parameters(client):
+    landing = client.get("/ogc").get_json()
+    (desc,) = rels(landing)["service-desc"]
+    response = client.get(desc["href"])
+    assert response.status_code == 200 and desc["type"] == response.content_type
+    assert response.content_type == "application/vnd.oai.openapi+json;version=3.0"
+    api = json.loads(response.data)
+    assert api["openapi"].startswith("3.0") and api["servers"] == [{"url": "/ogc"}]
+    items = api["paths"]["/collections/reports/items"]["get"]
+    names = {p["name"] for p in items["parameters"]}
+    assert {"bbox", "datetime", "limit", "offset", "kind", "status"} <= names
+    limit = next(p for p in items["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 1000
+    assert "/collections/reports/items/{featureId}" in api["paths"]
+
+
 def test_conformance_declares_core_geojson_and_html(client):
     classes = client.get("/ogc/conformance").get_json()["conformsTo"]
     assert CORE in classes and GEOJSON_CLASS in classes
@@ -445,6 +461,13 @@ def test_gdal_reads_every_report_with_its_id_and_point(live_ogc):
 def test_gdal_with_a_datetime_reads_what_from_and_to_find(live_ogc, when, api_query):
     frame = gdal_read(live_ogc, DATETIME=when)
     expected = live_api_ids(live_ogc, api_query)
+    assert sorted(frame["id"]) == sorted(expected) and expected
+
+
+def test_gdal_with_a_where_reads_what_the_api_filters_find(live_ogc):
+    # GDAL sends kind=strike&status=confirmed (it learns the parameters from /ogc/api).
+    frame = gdal_read(live_ogc, where="kind = 'strike' AND status = 'confirmed'")
+    expected = live_api_ids(live_ogc, "kind=strike&status=confirmed")
     assert sorted(frame["id"]) == sorted(expected) and expected
 
 

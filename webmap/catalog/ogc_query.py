@@ -33,6 +33,7 @@ CONFORMANCE = (
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 # Parameters of /items beyond Part 1's: our own filters, the page language, the output format.
 EXTRA_PARAMS = (*LIST_FILTERS, "q", "lang", "f")
 ITEMS_PARAMS = ("bbox", "bbox-crs", "datetime", "limit", "offset", *EXTRA_PARAMS)
@@ -197,6 +198,7 @@ def landing_page(base: str, media: str) -> dict:
                 "Conformance classes",
             ),
             link(href(base, "/collections", [("f", "json")]), "data", JSON, "Collections"),
+            link(href(base, "/api"), "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
         ],
     }
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 
 from webmap.catalog import ogc_query as ogc
+from webmap.catalog.ogc_openapi import OPENAPI, openapi
 from webmap.web.api import store_result
 from webmap.web.errors import DataUnavailable, current_catalog
 
@@ -80,6 +81,18 @@ def landing() -> Response:
     only_page_params()
     media = wanted_media()
     return answer(ogc.landing_page(base_url(), media), media, "ogc.html", page="landing")
+
+
+@bp.get("/api")
+def api_definition() -> Response:
+    """Return the OpenAPI 3.0 definition of this API (JSON only)."""
+    only_page_params()
+    if request.args.get("f", "json") != "json":
+        raise ogc.OgcError("f: the API definition is served as JSON only (f=json)")
+    text = json.dumps(openapi(base_url()), ensure_ascii=False, separators=(",", ":"))
+    response = Response(text, content_type=OPENAPI)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.get("/conformance")
