@@ -31,7 +31,9 @@ SECTIONS = [
         "its mark and the cluster icons; the baseline: one icon per report), timed when that "
         "frame's style, layout and paint are done. First view complete (ours): the same for "
         '`document.documentElement.dataset.mapDrawn === "true"` (outlines, labels and markers '
-        "all drawn). The baseline is the naive folium page built in the same run: folium "
+        "all drawn: every country in and around the view and the region; the rest of the "
+        "world's outlines, out of sight, and rivers and lakes follow it). The baseline is the "
+        "naive folium page built in the same run: folium "
         "defaults, full-resolution Natural Earth 10m boundaries for the same countries and every "
         "report inlined as a folium Marker with its popup, with Leaflet and jQuery from loopback "
         "(folium's Bootstrap, Font Awesome and awesome-markers files are left out: they are not "

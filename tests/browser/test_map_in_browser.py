@@ -159,3 +159,30 @@ def test_whole_page_makes_no_request_off_the_host(page, live_server):
     page.screenshot(path=str(SCREENSHOTS / "map.png"))
     assert log.requests and log.off_host() == []
     assert log.errors == []
+
+
+def test_the_rest_of_the_world_is_drawn_after_the_first_view(page, live_server):
+    page, log = page
+    open_map(page, live_server)
+    # The first view holds the countries in and around it and the whole region ...
+    first = page.evaluate(
+        "() => window.webmapFolium.countries.getLayers().map((l) => l.feature.id)"
+    )
+    assert {"BLR", "POL", "UKR", "GBR", "PRT", "KAZ", "RUS"} <= set(first)
+    # ... and the rest of the world's outlines follow once it is on screen.
+    page.wait_for_function(
+        "() => document.documentElement.dataset.outlinesComplete === 'true'", timeout=10_000
+    )
+    with urlopen(f"{live_server}/api/layers/countries") as response:
+        expected = {f["id"] for f in json.load(response)["features"]}
+    drawn = page.evaluate(
+        "() => window.webmapFolium.countries.getLayers().map((l) => l.feature.id)"
+    )
+    assert set(drawn) == expected and {"BRA", "AUS", "USA", "JPN"} <= set(drawn)
+    fills = page.evaluate(
+        """() => window.webmapFolium.countries.getLayers()
+            .filter((l) => ['BRA', 'USA'].includes(l.feature.id))
+            .map((l) => getComputedStyle(l._path).fill)"""
+    )
+    assert len(fills) == 2 and hex_to_rgb(BLOC_STYLES["nato"]["fill"]) in fills  # coloured too
+    assert log.errors == []

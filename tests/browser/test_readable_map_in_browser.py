@@ -327,3 +327,50 @@ def test_measuring_from_a_cluster_sets_a_point_and_esc_clears_the_readout(sized,
     assert not readout.is_visible()
     assert page.evaluate("() => document.documentElement.dataset.measuredKm") is None
     assert errors == []
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_one_badge_per_country_wherever_its_reports_are_placed(sized, live_server):
+    page, errors, _ = sized
+    # Zoomed out far enough to see all of western Russia: two reports "in Russia" are placed
+    # at different points (Moscow, and east of it), and they share one badge.
+    open_map(page, f"{live_server}/?map=4/54/35")
+    places = page.evaluate("() => window.webmapMap.badges.getLayers().map((b) => b.areaGroup.name)")
+    assert "Russia" in places and "Belarus" in places
+    assert len(places) == len(set(places)), places
+    shown = page.locator(".area-badge .area-badge-place").all_inner_texts()
+    assert shown.count("Russia") == 1, shown
+    russia = page.locator(".area-badge", has_text="Russia").first
+    assert int(russia.locator(".area-badge-count").inner_text()) >= 2
+    assert errors == []
+
+
+@pytest.mark.parametrize("sized", ["phone", "laptop"], indirect=True)
+def test_the_measure_button_fits_beside_the_other_controls(sized, live_server):
+    page, errors, size = sized
+    open_map(page, live_server)
+    boxes = """() => [...document.querySelectorAll('.leaflet-control, .map-legend-control')]
+      .filter((el) => el.getBoundingClientRect().width > 0)
+      .map((el) => { const r = el.getBoundingClientRect();
+        return {x1: r.left, y1: r.top, x2: r.right, y2: r.bottom, w: r.width,
+                measure: el.classList.contains('measure-control'), name: el.className}; })"""
+    screen = {"x1": 0, "y1": 0, "x2": SIZES[size][0], "y2": SIZES[size][1]}
+    button = page.locator(".measure-button")
+    name = """(el) => el.getAttribute('aria-label') || el.textContent"""
+    assert button.evaluate(name) == "Measure a distance"  # its name is whole however short
+    for state in ("idle", "measuring"):
+        if state == "measuring":
+            button.click()
+            assert button.evaluate(name) == "Stop measuring"
+            page.wait_for_timeout(100)
+        drawn = page.evaluate(boxes)
+        measure = next(b for b in drawn if b["measure"])
+        assert inside(measure, screen, slack=0), measure
+        if size == "phone" and state == "idle":
+            assert measure["w"] <= 0.35 * SIZES[size][0], measure  # an icon and a short word
+        for other in drawn:
+            if not other["measure"] and not inside(other, measure, slack=0):
+                assert not overlap(measure, other), (state, other["name"])
+    page.keyboard.press("Escape")
+    assert button.evaluate(name) == "Measure a distance"
+    assert errors == []

@@ -44,10 +44,14 @@
   }
 
   /* First and last ISO day an EDTF date or interval covers, or null if it is not one. */
+  /* Every report's date is read for every filter and count: each text is parsed once. */
+  const spans = new Map();
   function dateSpan(text) {
-    const parts = edtfParts(text);
-    if (!parts) return null;
-    return [partialSpan(parts[0].date)[0], partialSpan(parts[parts.length - 1].date)[1]];
+    if (!spans.has(text)) {
+      const parts = edtfParts(text);
+      spans.set(text, parts ? Object.freeze([partialSpan(parts[0].date)[0], partialSpan(parts[parts.length - 1].date)[1]]) : null);
+    }
+    return spans.get(text);
   }
 
   function writtenPartial(text) {

@@ -37,11 +37,16 @@
   /* ---- names ---- */
 
   const measureCanvas = document.createElement("canvas").getContext("2d");
-  const fontFamily = getComputedStyle(root).fontFamily || "sans-serif";
+  let fontFamily = "";  // read when first needed: reading styles while the page starts forces a style pass
+  let canvasFont = "";  // setting the canvas font parses it: set it only when it changes
   const widths = new Map();
   function textWidth(text, font) {
     const key = `${font}|${text}`;
-    if (!widths.has(key)) { measureCanvas.font = `${font} ${fontFamily}`; widths.set(key, measureCanvas.measureText(text).width); }
+    if (!widths.has(key)) {
+      if (!fontFamily) fontFamily = getComputedStyle(root).fontFamily || "sans-serif";
+      if (canvasFont !== font) { measureCanvas.font = `${font} ${fontFamily}`; canvasFont = font; }
+      widths.set(key, measureCanvas.measureText(text).width);
+    }
     return widths.get(key);
   }
 
@@ -80,10 +85,14 @@
       });
     }
     candidates.sort((a, b) => a.order - b.order);
-    layout();
+    relayout();
   }
 
+  /* The names are laid out once the outlines are drawn (they are kept inside their country):
+   * laying them out before would be thrown away. */
+  let outlinesKnown = false;
   function noteCountryBounds() {
+    outlinesKnown = true;
     countryBounds.clear();
     countryShapes.clear();
     window.webmapFolium.countries.eachLayer((layer) => {
@@ -219,8 +228,10 @@
   /* Place names by priority; a name is left out where it would touch another, a marker or a control. */
   function layout() {
     if (!enabled) { labelPane.replaceChildren(); shownLabels = []; return; }
+    if (!outlinesKnown) return;
     const size = map.getSize();
     const zoom = map.getZoom();
+    const view = map.getBounds().pad(-0.12);  // as visibleAnchors
     const marks = markerBoxes();
     const controls = controlBoxes();
     const taken = marks.concat(controls);
@@ -232,6 +243,11 @@
       if (c.kind === "country" && badged.has(c.props.name)) continue;  // the badge carries the name
       const pt = map.latLngToContainerPoint(c.latlng);
       if (c.kind !== "country" && (pt.x < -200 || pt.y < -50 || pt.x > size.x + 200 || pt.y > size.y + 50)) continue;
+      if (c.kind === "country" && (pt.x < 0 || pt.y < 0 || pt.x > size.x || pt.y > size.y)) {
+        // Out of sight: only a large country with a part in view has somewhere to go (spots).
+        const bounds = countryBounds.get(c.props.iso3);
+        if (!bounds || (c.props.area_km2 || 0) < 300000 || !view.intersects(bounds)) continue;
+      }
       const font = `${c.weight === "italic" ? "italic" : c.weight === "bold" ? "bold" : "normal"} ${c.size}px`;
       const w = textWidth(nameOf(c.props), font) + 6;
       const h = c.size * 1.25;
@@ -283,25 +299,38 @@
   namesLayer.onAdd = () => { enabled = true; labelPane.hidden = false; relayout(); };
   namesLayer.onRemove = () => { enabled = false; labelPane.hidden = true; };
 
+  const load = (name) => (urls[name] ? wm.loadJson(urls[name]) : Promise.reject(new Error(`no ${name} layer`)));
+
+  // Downloaded from the start, read once the markers are placed.
+  const nameDownloads = { labels: wm.prefetch(urls.labels), cities: wm.prefetch(urls.cities) };
+
   function start() {
-    const load = (name) => (urls[name] ? wm.loadJson(urls[name]) : Promise.reject(new Error(`no ${name} layer`)));
-    const names = Promise.all([
-      load("labels").catch(() => ({ features: [] })),
-      load("cities").catch(() => ({ features: [] })),
+    return Promise.all([
+      nameDownloads.labels.read().catch(() => ({ features: [] })),
+      nameDownloads.cities.read().catch(() => ({ features: [] })),
     ]).then(([labels, cities]) => {
       setNames(labels, cities);
       namesLayer.addTo(map);
       wm.control.addOverlay(namesLayer, "Names of countries, seas and cities");
     });
-    // Rivers and lakes come once the names are drawn: the first view does not wait for them.
-    names.then(() => Promise.all([load("rivers"), load("lakes")]))
-      .then(([rivers, lakes]) => drawWater(rivers, lakes))
-      .catch(() => {});
-    return names;
+  }
+
+  /* Rivers and lakes come after the first view (outlines, names and markers), when the page is
+   * idle: the first view does not wait for them. */
+  let waterStarted = false;
+  function startWater() {
+    if (waterStarted) return;
+    waterStarted = true;
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+    idle(() => {
+      Promise.all([load("rivers"), load("lakes")])
+        .then(([rivers, lakes]) => drawWater(rivers, lakes))
+        .catch(() => {});
+    }, { timeout: 1000 });
   }
 
   window.webmapLabels = {
-    start, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
+    start, startWater, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
     anchorsOf: (iso3) => visibleAnchors(candidates.find((c) => c.props.iso3 === iso3)).length,
     setEnabled(on) { if (on) namesLayer.addTo(map); else namesLayer.remove(); },
   };

@@ -33,16 +33,29 @@
     });
   }
 
+  /* Start a download now and read it later: the outlines and names arrive while the markers
+   * are placed, after the script and the reports (which need the network first), and are
+   * parsed only when asked. In the static site the data script is loaded when asked. */
+  function prefetch(url) {
+    if (!url || (config.dataScripts || {})[url]) return { read: () => loadJson(url) };
+    const response = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`the server answered ${r.status}`);
+      return r;
+    });
+    response.catch(() => {});  // reported by read()
+    return { read: () => response.then((r) => r.json()) };
+  }
+
   function isWebUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url.trim()); }
 
   function kindStyle(kind) { return config.kinds[kind] || { label: kind, symbol: "?", colour: "#444444" }; }
 
   function statusLabel(status) { return (config.statuses[status] || { label: status }).label; }
 
+  /* The kind's colour comes from its class in /palette.css (no style set per marker). */
   function badge(props) {
     const kind = kindStyle(props.kind);
-    const node = el("span", `report-badge status-${props.status}`, kind.symbol);
-    node.style.setProperty("--kind-colour", kind.colour);
+    const node = el("span", `report-badge kind-${props.kind} status-${props.status}`, kind.symbol);
     node.setAttribute("aria-hidden", "true");
     return node;
   }
@@ -50,6 +63,8 @@
   /* A div icon whose element carries an accessible name (Leaflet gives it role=button). */
   const NamedIcon = L.DivIcon.extend({
     createIcon(oldIcon) {
+      // A marker's content is built when it is first drawn (most start inside a cluster).
+      if (this.options.build) { this.options.html = this.options.build(); this.options.build = null; }
       const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
       div.setAttribute("aria-label", this.options.label);
       if (this.options.reportId) div.dataset.reportId = this.options.reportId;
@@ -160,6 +175,9 @@
   /* A popup that sizes itself to the free part of the map each time it opens. */
   const FittedPopup = L.Popup.extend({
     update() {
+      // Only an open popup is fitted: setContent on a closed one (every marker's, as the map
+      // starts) would otherwise measure the page once per report.
+      if (!this._map) return L.Popup.prototype.update.call(this);
       const size = map.getSize();
       const edges = reservedEdges();
       let free = size.x - edges.right - 24;
@@ -219,7 +237,7 @@
     const p = feature.properties;
     const label = `${p.title} (${kindStyle(p.kind).label}, ${statusLabel(p.status)}, ${core.formatDate(p.date)})`;
     const icon = new NamedIcon({
-      html: badge(p), className: `report-marker precision-${p.precision}`, iconSize: [28, 28], iconAnchor: [14, 14],
+      build: () => badge(p), className: `report-marker precision-${p.precision}`, iconSize: [28, 28], iconAnchor: [14, 14],
       popupAnchor: [0, -12], label: label, reportId: p.id,
     });
     const marker = L.marker([lat, lon], { icon: icon, title: label, keyboard: true, riseOnHover: true });
@@ -283,30 +301,42 @@
     });
   }
 
-  /* A badge hangs just below its point, centred, so the names of the places next to it stay free. */
-  function hangBadge(badge) {
-    const icon = badge._icon;
-    if (!icon) return;
-    icon.style.marginLeft = `${-Math.round(icon.offsetWidth / 2)}px`;
-    icon.style.marginTop = "8px";
-  }
-
-  /* Badges that would overlap are stacked one under the other. */
-  function stackBadges() {
-    const placed = [];
-    const icons = badges.getLayers().map((b) => b._icon).filter(Boolean);
-    icons.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-    for (const icon of icons) {
+  /* A badge hangs just below its point, centred, so the names of the places next to it stay free.
+   * Every width is read before any margin is written, so the page is laid out once, not once
+   * per badge. */
+  function hangBadges(list) {
+    const icons = list.map((b) => b._icon).filter(Boolean);
+    const widths = icons.map((icon) => icon.offsetWidth);
+    icons.forEach((icon, i) => {
+      icon.style.marginLeft = `${-Math.round(widths[i] / 2)}px`;
       icon.style.marginTop = "8px";
-      let box = icon.getBoundingClientRect();
+    });
+  }
+  let hangingMany = false;  // while showOnly hangs them all at once
+
+  /* Badges that would overlap are stacked one under the other: the boxes are read once and
+   * moved by arithmetic, then every margin is written. */
+  function stackBadges() {
+    const icons = badges.getLayers().map((b) => b._icon).filter(Boolean);
+    const boxes = icons.map((icon) => {
+      const r = icon.getBoundingClientRect();
+      const back = 8 - (parseFloat(icon.style.marginTop) || 0);  // as if it hung 8 px down
+      return { icon, margin: 8, left: r.left, right: r.right, top: r.top + back, bottom: r.bottom + back };
+    });
+    boxes.sort((a, b) => a.top - b.top);
+    const placed = [];
+    for (const box of boxes) {
       for (let tries = 0; tries < 8; tries++) {
         const hit = placed.find((p) => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom);
         if (!hit) break;
-        icon.style.marginTop = `${parseFloat(icon.style.marginTop) + hit.bottom - box.top + 3}px`;
-        box = icon.getBoundingClientRect();
+        const down = hit.bottom - box.top + 3;
+        box.margin += down;
+        box.top += down;
+        box.bottom += down;
       }
       placed.push(box);
     }
+    for (const box of boxes) box.icon.style.marginTop = `${box.margin}px`;
   }
   map.on("zoomend", stackBadges);
 
@@ -348,7 +378,7 @@
       group.listPopup.setContent(() => areaList(group));
       group.badge.bindPopup(group.listPopup);
       group.badge.areaGroup = group;
-      group.badge.on("add", () => hangBadge(group.badge));
+      group.badge.on("add", () => { if (!hangingMany) hangBadges([group.badge]); });
       areaGroups.set(key, group);
     }
     group.features.push(feature);
@@ -371,12 +401,27 @@
 
   const groupAt = new Map();  // a country badge's point -> its group
 
+  /* The countries a place names first: "Russia (ranges not named)" -> ["Russia"],
+   * "Russia and Belarus (sites not disclosed)" -> ["Russia", "Belarus"]. */
+  function placeCountries(place) {
+    const head = String(place || "").split(/ \(|, | \/ /)[0];
+    return head.split(/ and /).map((name) => name.replace(/^(?:western|eastern|northern|southern|central) /i, "").trim()).filter(Boolean);
+  }
+
   function setReports(features) {
-    // One badge per country, however its reports are placed ("Belarus", "Belarus (sites not disclosed)").
-    for (const feature of features) {
-      if (!isAreaReport(feature.properties)) continue;
-      const [lon, lat] = feature.geometry.coordinates;
-      const group = addAreaReport(feature, `country:${Math.round(lon * 2) / 2},${Math.round(lat * 2) / 2}`);
+    // One badge per country, however its reports are placed ("Belarus", "Belarus (sites not
+    // disclosed)") and wherever in it their point lies (two reports "in Russia", one at Moscow and
+    // one east of it, share Russia's badge). A report about several countries ("Russia and
+    // Belarus") joins the badge of the one its point is in (a badge at the same point), else the
+    // first it names.
+    const countryReports = features.filter((f) => isAreaReport(f.properties));
+    const several = (f) => placeCountries(f.properties.place).length > 1;
+    for (const feature of [...countryReports.filter((f) => !several(f)), ...countryReports.filter(several)]) {
+      const named = placeCountries(feature.properties.place);
+      const here = groupAt.get(pointKey(feature));
+      const key = here && named.includes(here.country) ? here.key : `country:${named[0] || pointKey(feature)}`;
+      const group = addAreaReport(feature, key);
+      group.country = group.country || named[0];
       if (!groupAt.has(pointKey(feature))) groupAt.set(pointKey(feature), group);
     }
     for (const feature of features) {
@@ -399,11 +444,15 @@
     shownKey = key;
     const keep = [];
     for (const [id, marker] of markers) if (ids.has(id)) keep.push(marker);
+    const hung = [];
+    hangingMany = true;
     for (const group of areaGroups.values()) {
       group.shown = new Set(group.features.map((f) => f.properties.id).filter((id) => ids.has(id)));
-      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); hangBadge(group.badge); }
+      if (group.shown.size) { group.badge.setIcon(badgeIcon(group)); badges.addLayer(group.badge); hung.push(group.badge); }
       else badges.removeLayer(group.badge);
     }
+    hangingMany = false;
+    hangBadges(hung);
     stackBadges();
     clusters.clearLayers();
     const placed = new Promise((resolve) => { chunksDone = resolve; });
@@ -531,16 +580,18 @@
     for (const item of document.querySelectorAll("[data-area-state]")) item.hidden = !states.has(item.dataset.areaState);
   }
 
+  function colourCountry(layer) {
+    const bloc = core.blocOn(layer.feature.properties.bloc_changes, blocDay);
+    layer.feature.properties.bloc = bloc;
+    layer.feature.properties.bloc_label = config.blocs[bloc].label;
+    layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
+  }
+
   /* Colour every country by its bloc on an ISO day, and show the occupied areas of that day. */
   let blocDay = new Date().toISOString().slice(0, 10);
   function recolour(day) {
     blocDay = day || new Date().toISOString().slice(0, 10);
-    folium.countries.eachLayer((layer) => {
-      const bloc = core.blocOn(layer.feature.properties.bloc_changes, blocDay);
-      layer.feature.properties.bloc = bloc;
-      layer.feature.properties.bloc_label = config.blocs[bloc].label;
-      layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
-    });
+    folium.countries.eachLayer(colourCountry);
     restyleAreas(blocDay);
     document.documentElement.dataset.blocDay = blocDay;
   }
@@ -577,18 +628,89 @@
   });
   map.on("popupclose", () => { if (outline) { outline.remove(); outline = null; } });
 
-  /* Draw country outlines (coarse or close-up), under the occupied areas and cities. */
+  /* The frame in which the overview keeps its detail (geodata/README.md): its countries are
+   * drawn with the first view wherever the map looks, so the region is always whole. */
+  const DETAIL_FRAME = L.latLngBounds([34, -25], [72, 70]);
+
+  function boundsOf(feature) {
+    if (!feature.bounds) {
+      let w = 180, s = 90, e = -180, n = -90;
+      const g = feature.geometry;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      for (const rings of polygons) {
+        for (const [x, y] of rings[0]) {
+          if (x < w) w = x;
+          if (x > e) e = x;
+          if (y < s) s = y;
+          if (y > n) n = y;
+        }
+      }
+      feature.bounds = L.latLngBounds([s, w], [n, e]);
+    }
+    return feature.bounds;
+  }
+
+  function addCountries(features, level) {
+    // Each outline would inherit the layer's attribution and rebuild the attribution control
+    // as it is added (250 times); the layer itself keeps it.
+    const options = folium.countries.options;
+    const { attribution, smoothFactor } = options;
+    options.attribution = null;
+    // The overview is simplified for the zooms it is drawn at (geodata/README.md): Leaflet
+    // need not simplify it again at every zoom. The close-up file is.
+    options.smoothFactor = level === "overview" ? 0 : smoothFactor;
+    const before = new Set(folium.countries.getLayers());
+    folium.countries.addData({ type: "FeatureCollection", features });
+    options.attribution = attribution;
+    options.smoothFactor = smoothFactor;
+    for (const layer of folium.countries.getLayers()) {
+      if (before.has(layer)) continue;
+      colourCountry(layer);
+      layer.bringToBack();  // under the occupied areas
+    }
+  }
+
+  /* Draw country outlines (coarse or close-up), under the occupied areas and cities: first the
+   * countries in and around the view and the region, then, when the page is next idle, the
+   * rest of the world, which is out of sight (Leaflet projects every outline it holds, seen or
+   * not). `outlinesComplete` resolves when every country is drawn. */
+  // The rest of the world waits until the first view is on screen (webmap.js says when).
+  let firstViewDone = null;
+  const firstViewShown = new Promise((resolve) => { firstViewDone = resolve; });
+  let drawing = 0;
+  let outlinesComplete = Promise.resolve();
   function showCountries(data, level) {
+    const token = ++drawing;
     folium.countries.clearLayers();
-    folium.countries.addData(data);
-    folium.countries.bringToBack();
-    recolour(blocDay);
+    const near = map.getBounds().pad(0.25);
+    const first = [];
+    const later = [];
+    for (const f of data.features) {
+      const b = boundsOf(f);
+      (b.intersects(near) || b.intersects(DETAIL_FRAME) ? first : later).push(f);
+    }
+    addCountries(first, level);
+    restyleAreas(blocDay);
     document.documentElement.dataset.boundaryDetail = level;
+    document.documentElement.dataset.outlinesComplete = String(!later.length);
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+    outlinesComplete = new Promise((resolve) => {
+      if (!later.length) { resolve(); return; }
+      firstViewShown.then(() => idle(() => {
+        if (token === drawing) {
+          addCountries(later, level);
+          document.documentElement.dataset.outlinesComplete = "true";
+          if (window.webmapLabels) window.webmapLabels.noteCountryBounds();
+        }
+        resolve();
+      }, { timeout: 500 }));
+    });
   }
 
   /* Coarse boundaries first; the close-up file is fetched only when a reader zooms in. The
-   * page preloads the outlines, but they are read and drawn after the markers, so the reports
-   * show first (reading 300 KB of outlines before them would delay the markers). */
+   * script asks for the outlines as it starts (prefetch), but they are read and drawn after the
+   * markers, so the reports show first (reading 340 KB of outlines before them would delay them). */
+  const overviewDownload = prefetch(config.layerUrls.overview);
   let markersPlaced = null;
   const afterMarkers = new Promise((resolve) => { markersPlaced = resolve; });
   const boundaryCache = {};
@@ -597,7 +719,7 @@
     const wanted = map.getZoom() >= config.closeupZoom ? "closeup" : "overview";
     if (wanted === boundaryShown) return boundaryCache[wanted];
     boundaryShown = wanted;
-    boundaryCache.overview = boundaryCache.overview || afterMarkers.then(() => loadJson(config.layerUrls.overview));
+    boundaryCache.overview = boundaryCache.overview || afterMarkers.then(() => overviewDownload.read());
     // The close-up file has only the countries near the region; the rest keep their overview outline.
     boundaryCache.closeup = boundaryCache.closeup || (wanted !== "closeup" ? null : Promise.all([
       boundaryCache.overview, afterMarkers.then(() => loadJson(config.layerUrls.closeup)),
@@ -619,8 +741,8 @@
   }
 
   window.webmapMap = {
-    map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, setReports, showOnly, openReport,
-    recolour, countriesDrawn, showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
+    map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
+    recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, firstViewDone: () => firstViewDone(), showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
     fullRecord,
   };
 })();

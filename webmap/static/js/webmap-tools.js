@@ -131,7 +131,7 @@
   function setMeasuring(on) {
     measuring = on;
     button.setAttribute("aria-pressed", String(on));
-    button.textContent = on ? "Stop measuring" : "Measure a distance";
+    labelButton(on);
     map.getContainer().classList.toggle("measuring", on);
     if (on) map.doubleClickZoom.disable(); else map.doubleClickZoom.enable();
     if (on) {
@@ -151,6 +151,24 @@
     }
   }
 
+  /* An icon and a short word ("Measure", "Stop"); the rest of the label shows where there is
+   * room (not on a phone), and the button's accessible name is always the whole label. */
+  function labelButton(on) {
+    // The spans are made once and only their text changes: a click's target must stay in the
+    // page, or Leaflet takes the click on the button for a click on the map (a point).
+    if (!button.firstChild) {
+      button.append(L.DomUtil.create("span", "measure-icon"), L.DomUtil.create("span", "measure-word"),
+        L.DomUtil.create("span", "measure-more"));
+      button.firstChild.setAttribute("aria-hidden", "true");
+    }
+    const [icon, word, more] = button.children;
+    icon.textContent = on ? "■" : "↔";
+    word.textContent = on ? "Stop" : "Measure";
+    more.textContent = on ? " measuring" : " a distance";
+    button.setAttribute("aria-label", on ? "Stop measuring" : "Measure a distance");
+    button.title = on ? "Stop measuring (Esc)" : "Measure a distance: click on the map to set points";
+  }
+
   const MeasureControl = L.Control.extend({
     options: { position: "topleft" },
     onAdd() {
@@ -158,7 +176,7 @@
       button = L.DomUtil.create("button", "measure-button", box);
       button.type = "button";
       button.setAttribute("aria-pressed", "false");
-      button.textContent = "Measure a distance";
+      labelButton(false);
       readout = L.DomUtil.create("p", "measure-readout", box);
       readout.setAttribute("role", "status");
       readout.hidden = true;

@@ -287,9 +287,13 @@
     })
     .then(() => {
       root.dataset.mapDrawn = "true";
+      wm.firstViewDone();  // then the rest of the world's outlines, rivers and lakes
+      window.webmapLabels.startWater();
     })
     .catch((error) => {
       wm.showOverlays();
+      wm.firstViewDone();
+      window.webmapLabels.startWater();
       statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
       statusLine.classList.add("map-status-error");
     });
