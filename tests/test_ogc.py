@@ -36,6 +36,7 @@ DATETIME_CASES = [
     ("2024-12-06T01:30:00 03:00", "from=2024-12-05&to=2024-12-05"),  # "+" sent unencoded
     ("2024-11-01T00:00:00Z/2024-12-31T23:59:59.5Z", "from=2024-11-01&to=2024-12-31"),
     ("../2009-04-01T00:00:00Z", "to=2009-04-01"),
+    ("2016-12-31T23:59:60Z", "from=2016-12-31&to=2016-12-31"),  # a leap second
 ]
 # OGC bbox -> the /api/reports bbox that must find the same reports.
 BBOX_CASES = [

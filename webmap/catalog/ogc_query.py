@@ -65,7 +65,9 @@ def _day(raw: str) -> str:
     match = DATE_TIME.fullmatch(raw)
     if match:
         try:
-            written = raw[:19] + raw[19:].replace(" ", "+").upper().replace("Z", "+00:00")
+            # RFC 3339 allows a leap second (:60): it falls on the same day as :59.
+            second = "59" if match.group(4) == "60" else match.group(4)
+            written = raw[:17] + second + raw[19:].replace(" ", "+").upper().replace("Z", "+00:00")
             stamp = datetime.fromisoformat(written)
             return stamp.astimezone(UTC).date().isoformat()
         except (ValueError, OverflowError):
