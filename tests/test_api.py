@@ -88,7 +88,7 @@ def test_the_maps_light_view_keeps_what_it_draws_and_filters_by(client):
     for slim, whole in zip(light, full, strict=True):
         props = slim["properties"]
         assert props["slim"] is True and props["title"] == whole["properties"]["title"]
-        assert props["summary"] == whole["properties"]["summary"]  # the search reads it
+        assert "summary" not in props  # only a popup shows it, once it has the full record
         assert all(set(s) <= {"publisher", "affiliation", "stance"} for s in props["sources"])
         assert [s["publisher"] for s in props["sources"]] == [
             s["publisher"] for s in whole["properties"]["sources"]
@@ -111,3 +111,25 @@ def test_the_map_gets_the_names_of_its_language_only(client):
     assert all(set(f["properties"]["names"]) <= {"en"} for f in english)
     assert any(len(f["properties"]["names"]) > 1 for f in every)
     assert "lang=en" in client.get("/").get_data(as_text=True)
+
+
+def test_a_search_from_the_map_gets_only_the_ids_it_finds(client):
+    every = client.get("/api/reports?q=oreshnik").get_json()["features"]
+    ids = client.get("/api/reports?view=ids&q=oreshnik")
+    assert ids.status_code == 200
+    assert ids.get_json() == {"ids": sorted(f["id"] for f in every)}
+    assert ids.get_json()["ids"]  # the fixture has Oreshnik reports
+    assert client.get("/api/reports?view=ids&from=banana").status_code == 400
+
+
+def test_an_unknown_view_is_refused(client):
+    response = client.get("/api/reports?view=everything")
+    assert response.status_code == 400 and "view" in response.get_json()["error"]
+
+
+def test_the_maps_light_view_leaves_the_search_text_to_the_server(client):
+    light = client.get("/api/reports?view=map").get_json()["features"]
+    full = client.get("/api/reports").get_json()["features"]
+    assert all("search" not in f["properties"]["derived"] for f in light)
+    assert all(f["properties"]["derived"]["span"] for f in light)
+    assert all(f["properties"]["derived"]["search"] for f in full)

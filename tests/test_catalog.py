@@ -97,7 +97,7 @@ def test_build_site_reads_the_data_once(data_dir, tmp_path, monkeypatch):
     app = create_app({"DATA_DIR": str(data_dir), "LOAD_DATA": False, "INDEX_CACHE_DIR": ""})
     reads = []
     real = catalog_module.read_index
-    monkeypatch.setattr(catalog_module, "read_index", lambda path: reads.append(path) or real(path))
+    monkeypatch.setattr(catalog_module, "read_index", lambda *a: reads.append(a[0]) or real(*a))
     result = app.test_cli_runner().invoke(cli, ["build-site", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert len(reads) == 1

@@ -25,7 +25,10 @@ def test_each_report_carries_its_span_search_text_and_caveat(client, query):
     shown = features(client, query)
     oreshnik = shown["putin-oreshnik-belarus-announcement-2024"]["properties"]
     assert oreshnik["derived"]["span"] == ["2024-12-06", "2024-12-06"]
-    assert fold(oreshnik["title"]) in oreshnik["derived"]["search"]
+    if query == "view=map":  # the map asks the server what a search finds (view=ids)
+        assert "search" not in oreshnik["derived"]
+    else:
+        assert fold(oreshnik["title"]) in oreshnik["derived"]["search"]
     assert {f["properties"]["derived"]["caveat"] for f in shown.values()} <= {"", *CAVEATS.values()}
 
 
@@ -36,7 +39,7 @@ def test_the_full_record_a_popup_fetches_carries_them_too(client):
     full = client.get("/api/reports/putin-oreshnik-belarus-announcement-2024").get_json()[
         "properties"
     ]["derived"]
-    assert full == light
+    assert {k: v for k, v in full.items() if k != "search"} == light
 
 
 def shipped_client():

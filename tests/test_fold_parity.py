@@ -49,6 +49,10 @@ QUERIES = [
     "   ",
     "<script>alert(1)</script>",
     "a" * 300,
+    "Łódź ŁÓDŹ Kryčaŭ Krzyczew Oresznik Arešnik",  # diacritics folded: lodz, krycau
+    "Оре\u0301шник Ёлка ЁЛКА",  # a stress mark, ё read as е
+    "йЙ їЇ ўЎ и і у",  # letters of their own: not folded into и, і, у
+    "Ελλάδα ά ΐ",  # Greek tonos folded
 ]
 
 
@@ -130,3 +134,37 @@ def test_bad_input_folds_to_text_not_an_error(bad):
         {"bad": bad, "table": {}},
     )
     assert isinstance(got[0], str) and isinstance(got[1], list)
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("Łódź", "lodz"),
+        ("Kryčaŭ", "krycau"),
+        ("Mińsk", "minsk"),
+        ("Ąžuolas", "azuolas"),
+        ("Ёлка", "елка"),
+        ("Оре\u0301шник", "орешник"),
+        ("Йошкар-Ола", "йошкар-ола"),
+        ("Їжак", "їжак"),
+        ("Ўзбек", "ўзбек"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_the_fold_folds_diacritics_but_keeps_letters_of_their_own(typed, folded):
+    assert fold(typed) == folded
+
+
+@needs_node
+def test_lodz_finds_lodz_on_the_map_as_in_the_api():
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [19.46, 51.76]},
+        "properties": {"derived": {"span": ["2025-01-01", "2025-01-01"], "search": fold("Łódź")}},
+    }
+    got = run_core(
+        "['lodz', 'ŁÓDŹ', 'Lódz', 'łodź', 'ludz'].map((q) => core.matches(data.f, "
+        "core.parseCriteria(new URLSearchParams({q}), data.table)))",
+        {"f": feature, "table": fold_table()},
+    )
+    assert got == [True, True, True, True, False]

@@ -6,7 +6,7 @@ import pytest
 
 from webmap.cli import cli
 from webmap.record.reports_file import load_reports
-from webmap.record.tabular import CSV_COLUMNS, reports_to_csv
+from webmap.record.tabular import CSV_COLUMNS, TRANSLATION_COLUMNS, reports_to_csv
 
 HEADER = ",".join(CSV_COLUMNS)
 
@@ -159,7 +159,8 @@ def test_a_file_from_before_stances_still_imports_and_says_what_is_missing(
     runner, stored, tmp_path
 ):
     path, _ = stored
-    old_columns = [c for c in CSV_COLUMNS if c not in ("source_stance", "source_says")]
+    old = ("source_stance", "source_says", *TRANSLATION_COLUMNS)
+    old_columns = [c for c in CSV_COLUMNS if c not in old]
     cells = row("from-last-year").split(",")[: len(old_columns)]
     source = tmp_path / "old.csv"
     source.write_text(",".join(old_columns) + "\n" + ",".join(cells) + "\n", "utf-8")
@@ -173,5 +174,6 @@ def test_csv_carries_stance_and_says_both_ways(runner, stored, tmp_path):
     exported = tmp_path / "all.csv"
     assert runner.invoke(cli, ["export", "--format", "csv", "-o", str(exported)]).exit_code == 0
     header = exported.read_text("utf-8-sig").splitlines()[0].split(",")
-    assert header[-2:] == ["source_stance", "source_says"]
+    english = header[: len(header) - len(TRANSLATION_COLUMNS)]  # translations come after
+    assert english[-2:] == ["source_stance", "source_says"]
     assert "denies,Reports Russia's defence ministry saying" in exported.read_text("utf-8-sig")

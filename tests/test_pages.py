@@ -22,8 +22,11 @@ def test_map_page_loads_nothing_from_other_hosts(client):
 def test_map_page_has_no_inline_script_of_ours(client):
     html = client.get("/").get_data(as_text=True)
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
-    # Only the JSON settings block (data, not code) is inline.
-    assert [attrs for attrs, body in inline] == [' type="application/json" id="webmap-config"']
+    # Only the JSON blocks (data, not code) are inline: the settings and the words.
+    assert [attrs for attrs, body in inline] == [
+        ' type="application/json" id="webmap-config"',
+        ' type="application/json" id="webmap-messages"',
+    ]
 
 
 def test_map_config_is_valid_json_with_the_style_tables(client):

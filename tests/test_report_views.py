@@ -11,23 +11,27 @@ import subprocess
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pyogrio
 import pytest
 
 from webmap.catalog.derived import feature_with_derived
 from webmap.catalog.facets import faceted_query
-from webmap.catalog.filters import LIST_FILTERS, matches, parse_criteria
+from webmap.catalog.filters import LIST_FILTERS, english_text, matches, parse_criteria
 from webmap.catalog.report_index import ReportIndex
+from webmap.catalog.spellings import Spellings
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.history import reports_as_of
 from webmap.record.model import Report
+from webmap.record.names import read_names
 from webmap.record.reports_file import load_reports
 from webmap.record.revisions import REVISIONS_FILE, read_revisions
 from webmap.web.app import create_app
 
 REPO_DATA = Path(__file__).parent.parent / "geodata"
 SHIPPED = load_reports(REPO_DATA / "reports.geojson")
+SPELLINGS = Spellings(read_names(REPO_DATA))
 # The shipped log adds 50 reports on 26 November 2026 and the rest on 1 December 2026.
 LOG_DAY = "2026-11-30"
 QUERIES = [
@@ -170,8 +174,11 @@ def test_one_report_from_the_api_is_the_feature_it_always_was(shipped):
     for report in SHIPPED:
         response = shipped.get(f"/api/reports/{report.id}")
         assert response.mimetype == "application/geo+json"
-        old = json.dumps(feature_with_derived(report), ensure_ascii=False, separators=(",", ":"))
-        assert response.data == old.encode()
+        old = feature_with_derived(report)
+        names = SPELLINGS.mentioned(english_text(report))  # names.json entries it mentions
+        if names:
+            old["properties"]["derived"]["names"] = names
+        assert response.data == json.dumps(old, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def naive_facets(reports: list[Report], query: str) -> dict[str, dict[str, int]]:
@@ -326,20 +333,32 @@ def test_the_maps_counts_are_the_servers(shipped):
     """The map counts in the browser as filters change: by the rule the server counts by."""
     features = shipped.get("/api/reports?view=map").get_json()["features"]
     queries = [q for q in QUERIES if "as_of" not in q]
+
+    # A search on the map asks the server which reports it finds (view=ids), then counts.
+    def searched(query: str) -> list[str] | None:
+        words = parse_qs(query).get("q")  # the map sends only its search words
+        if not words:
+            return None
+        return shipped.get("/api/reports", query_string={"view": "ids", "q": words[-1]}).get_json()[
+            "ids"
+        ]
+
+    found = [searched(q) for q in queries]
     script = (
         "global.window = {};\n"
         + CORE_JS.read_text()
         + "\nconst core = window.webmapCore;\n"
         + "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
-        + "console.log(JSON.stringify(input.queries.map((q) => {\n"
+        + "console.log(JSON.stringify(input.queries.map((q, i) => {\n"
         + "  const c = core.parseCriteria(new URLSearchParams(q));\n"
+        + "  if (input.found[i]) c.qIds = new Set(input.found[i]);  // as the map asks\n"
         + "  return Object.fromEntries(core.LIST_FILTERS.map("
         + "(name) => [name, core.facetCounts(input.features, c, name)]));\n"
         + "})));"
     )
     out = subprocess.run(
         ["node", "-e", script],
-        input=json.dumps({"features": features, "queries": queries}),
+        input=json.dumps({"features": features, "queries": queries, "found": found}),
         capture_output=True,
         text=True,
         timeout=60,

@@ -73,6 +73,21 @@ def F(**values):  # noqa: N802
     return lambda f: _set(f, values)
 
 
+OTHER_LANGUAGES = ("uk", "ru", "be", "pl", "lt", "lv", "et")
+
+
+def T(lang, **values):  # noqa: N802
+    """Add a whole translation into lang (by a machine), then change its fields."""
+
+    def change(f):
+        translation = {"title": "Орєшник", "summary": "Путін заявив.", "place": "Мінськ"}
+        translation["by"] = "machine"
+        _set(translation, values)
+        f["properties"].setdefault("translations", {})[lang] = translation
+
+    return change
+
+
 def xy(*coords):
     """Set the coordinates."""
     return lambda f: f["geometry"].update(coordinates=list(coords))
@@ -91,7 +106,10 @@ ALL_OPTIONAL = both(
         systems=["Oreshnik", "Iskander-M"],
         range_km=5000,
         related=["oreshnik-belarus"],
-        translations={"ru": {"title": "Орешник", "summary": "…", "by": "editor"}},
+        translations={
+            "ru": {"title": "Орешник", "summary": "…", "place": "Минск", "by": "editor"},
+            "pl": {"title": "Oresznik", "summary": "…", "place": "Mińsk", "by": "machine"},
+        },
     ),
     S(
         title="Putin: Oreshnik in Belarus",
@@ -291,6 +309,31 @@ CASES: list[tuple[str, object, bool, int | None]] = [
     ("a language that is a list", S(language=["en"]), False, None),
     ("a note too long", S(note="x" * (MAX_TEXT + 1)), False, None),
     ("a misspelt source field", S(publsher="Reuters"), False, None),
+    # translations
+    ("translations null", P(translations=None), True, None),
+    ("no translations", P(translations={}), True, None),
+    ("a Ukrainian translation by a machine", T("uk"), True, None),
+    (
+        "translations in every other language",
+        both(*(T(lang) for lang in OTHER_LANGUAGES)),
+        True,
+        None,
+    ),
+    ("translations not an object", P(translations=["uk"]), False, None),
+    ("a translation into an unknown language", T("de"), False, None),
+    ("a translation into English", T("en"), False, None),
+    ("a language code in capitals", T("UK"), False, None),
+    ("a translation that is text", P(translations={"uk": "Орєшник"}), False, None),
+    ("a translation without by", T("uk", by=DELETE), False, None),
+    ("a translation by someone else", T("uk", by="google"), False, None),
+    ("a translation by in capitals", T("uk", by="Machine"), False, None),
+    ("a translation without a title", T("uk", title=DELETE), False, None),
+    ("a translation with a blank summary", T("uk", summary=" \n"), False, None),
+    ("a translation without a place", T("uk", place=DELETE), False, None),
+    ("a translated title that is a number", T("uk", title=5), False, None),
+    ("a translated summary too long", T("uk", summary="x" * (MAX_TEXT + 1)), False, None),
+    ("a translated place with a control character", T("uk", place="Мінськ\x07"), False, None),
+    ("a misspelt translation field", T("uk", titel="Орєшник"), False, None),
     # the status and the stances
     ("disputed with no disputing source", P(status="disputed"), False, None),
     ("denied with no denial", both(P(status="denied"), S(1, stance="disputes")), False, None),

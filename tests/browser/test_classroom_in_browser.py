@@ -211,3 +211,25 @@ def test_static_site_copies_can_move(static_site, tmp_path):
     index = (moved / "index.html").read_text("utf-8")
     assert re.search(r'src="map\.[0-9a-f]{16}\.js"', index)  # relative links
     assert index.count('href="static/') >= 3
+
+
+def test_the_static_sites_language_folder_opens_from_file_urls(browser, static_site):
+    """The Ukrainian folder's map draws its markers offline, in Ukrainian, marked machine-made."""
+    context = browser.new_context(viewport={"width": 1300, "height": 850})
+    page = context.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    open_map(page, (static_site / "uk" / "index.html").as_uri())
+    assert page.get_attribute("html", "lang") == "uk"
+    page.locator(".report-marker").first.click()
+    popup = page.locator(".report-popup").first
+    popup.wait_for()
+    assert re.search("[А-Яа-яІіЇїЄє]", popup.locator(".report-title").inner_text())
+    assert popup.locator(".translation-note").count() == 1
+    page.goto((static_site / "uk" / "reports.html").as_uri())
+    assert page.get_attribute("html", "lang") == "uk"
+    assert errors == []
+    assert all(url.startswith(("file://", "data:")) for url in requests)
+    context.close()

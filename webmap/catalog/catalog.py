@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webmap.catalog.datafiles import file_problem
-from webmap.catalog.index_cache import cached_index, file_digest
+from webmap.catalog.index_cache import cached_index, file_digest, index_digest
 from webmap.catalog.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
+from webmap.catalog.spellings import Spellings
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.model import Problem, ReportError
+from webmap.record.names import NAMES_FILE, read_names
 from webmap.record.reports_file import REPORTS_FILE, read_reports_into
 from webmap.record.stories import STORIES_DIR, Story, load_stories
 
@@ -37,6 +39,7 @@ class Catalog:
     atlas: Atlas | None = None
     index: ReportIndex = field(default_factory=lambda: IndexBuilder().build())
     stories: list[Story] = field(default_factory=list)
+    spellings: Spellings = field(default_factory=Spellings)  # names.json, for search
     story_problems: list[Problem] = field(default_factory=list)
     version: str = ""
     error: str = ""  # every detail, for the log only
@@ -55,7 +58,7 @@ class Catalog:
 
 def data_files(data_dir: Path) -> list[str]:
     """Return the names (relative to data_dir) of every file the map is built from, sorted."""
-    names = [REPORTS_FILE, "alliances.json", "publishers.json", *LAYER_FILES.values()]
+    names = [REPORTS_FILE, "alliances.json", "publishers.json", NAMES_FILE, *LAYER_FILES.values()]
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     return sorted(names)
 
@@ -72,9 +75,9 @@ def data_version(data_dir: Path, reports_digest: str | None = None) -> str:
     return digest.hexdigest()[:12]
 
 
-def read_index(path: Path) -> ReportIndex:
+def read_index(path: Path, spellings: Spellings | None = None) -> ReportIndex:
     """Read and check a reports file into an index; raise ReportError on errors."""
-    builder = IndexBuilder()
+    builder = IndexBuilder(spellings)
     read_reports_into(path, builder)
     return builder.build()
 
@@ -120,12 +123,17 @@ def load_index(data_dir: Path, cache_dir: Path | None = None) -> tuple[ReportInd
     check_file_kinds(data_dir)
     reports_path = data_dir / REPORTS_FILE
     digest = file_digest(reports_path)
-    return cached_index(digest, lambda: read_index(reports_path), cache_dir), digest
+    spellings = Spellings(read_names(data_dir))  # the search reads the names file too
+    index = cached_index(
+        index_digest(data_dir, digest), lambda: read_index(reports_path, spellings), cache_dir
+    )
+    return index, digest
 
 
 def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     """Fill the catalogue from its data directory; raise on any failure."""
     catalog.index, digest = load_index(catalog.data_dir, cache_dir)
+    catalog.spellings = Spellings(read_names(catalog.data_dir))
     catalog.atlas = load_atlas(catalog.data_dir)
     catalog.stories, catalog.story_problems = load_stories(
         catalog.data_dir, set(catalog.index.ids.tolist())

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from webmap.catalog import derived, filters, report_index
+from webmap.catalog import derived, filters, report_index, spellings
 from webmap.catalog.datafiles import open_regular, read_regular
 from webmap.catalog.report_index import ReportIndex, pack_strings, unpack_strings
 from webmap.record import model, validation, vocabulary
 from webmap.record.model import Report
+from webmap.record.names import NAMES_FILE, read_names
 
 log = logging.getLogger(__name__)
 STALE_TEMP_SECONDS = 600  # a temporary cache file this old was left by a killed process
@@ -67,7 +68,7 @@ def file_digest(path: Path) -> str:
 def cache_key(reports_digest: str) -> str:
     """Return the cache's name for a reports file digest and this version of the code."""
     digest = hashlib.sha256(FORMAT + reports_digest.encode())
-    for module in (model, validation, vocabulary, derived, filters, report_index):
+    for module in (model, validation, vocabulary, derived, filters, report_index, spellings):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:32]
 
@@ -220,6 +221,14 @@ def _prune(cache_dir: Path, keep: Path, most: int = 8) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def index_digest(data_dir: Path, reports_digest: str) -> str:
+    """Return what the index of a data folder is built from: its reports and its names file."""
+    return f"{reports_digest}:{file_digest(Path(data_dir) / NAMES_FILE)}"
+
+
 def warm(reports_path: Path, reports: Iterable[Report], cache_dir: Path | None) -> None:
     """Cache the index of reports just written to reports_path, so the map starts quickly."""
-    cached_index(file_digest(reports_path), lambda: ReportIndex.of(reports), cache_dir)
+    data_dir = reports_path.parent
+    digest = index_digest(data_dir, file_digest(reports_path))
+    names = spellings.Spellings(read_names(data_dir))
+    cached_index(digest, lambda: ReportIndex.of(reports, names), cache_dir)

@@ -16,12 +16,16 @@ import numpy as np
 
 from webmap.catalog.facets import Counts, faceted_query
 from webmap.catalog.filters import Criteria, FilterError, parse_criteria
+from webmap.catalog.localized import bytes_in_language
 from webmap.catalog.report_index import ReportIndex
 from webmap.catalog.slim import slim_chunks, slim_feature
+from webmap.catalog.spellings import Spellings
 from webmap.record.exports import FORMATS, export_bytes
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.history import cached_revisions, parse_as_of, reports_as_of
+from webmap.record.languages import N_
 from webmap.record.model import Report
+from webmap.record.names import read_names
 
 # The query parameters that choose reports (what a download link carries over).
 FILTER_PARAMS = ("from", "to", "kind", "status", "actor", "affiliation", "q", "bbox", "as_of")
@@ -50,7 +54,9 @@ def parse_query(args: Mapping[str, Sequence[str]]) -> ReportQuery:
     try:
         return ReportQuery(criteria, parse_as_of(raw))
     except ValueError as exc:
-        raise FilterError(str(exc)) from None
+        shown = repr(raw[:40])
+        words = N_("%(value)s is not a day written YYYY-MM-DD")
+        raise FilterError(str(exc), words, value=shown) from None
 
 
 def filter_args(args: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -109,20 +115,27 @@ def index_as_of(revisions: Path, day: str) -> ReportIndex:
 @lru_cache(maxsize=AS_OF_INDEXES)
 def _index_as_of(path: str, mtime_ns: int, size: int, day: str) -> ReportIndex:
     """Return the index of the record as of day, from the log as it was at mtime_ns and size."""
-    return ReportIndex.of(reports_as_of(cached_revisions(Path(path)), day))
+    spellings = Spellings(read_names(Path(path).parent))  # the names file beside the log
+    return ReportIndex.of(reports_as_of(cached_revisions(Path(path)), day), spellings)
 
 
-def collection_chunks(result: ReportResult, slim: bool = False) -> Iterator[bytes | memoryview]:
+def collection_chunks(
+    result: ReportResult, slim: bool = False, lang: str = ""
+) -> Iterator[bytes | memoryview]:
     """Yield the result as the pieces of a FeatureCollection, with its facets if it has them.
 
     The stored Feature bytes go out as they are. The record as of a day keeps one Feature per
-    line (as it always has); the map's light view cuts each report's sources.
+    line (as it always has); the map's light view cuts each report's sources and writes its
+    dates in lang. With lang, each report's texts are in that language where it has them.
     """
     if result.query.as_of:
-        body = b",\n".join(result.feature_bytes())
+        body = b",\n".join(bytes_in_language(b, lang) for b in result.feature_bytes())
         chunks: Iterator = iter([b'{"type":"FeatureCollection","features":[\n', body, b"\n]}\n"])
     elif slim:
-        chunks = iter(slim_chunks([slim_feature(b) for b in result.feature_bytes()]))
+        chunks = iter(slim_chunks([slim_feature(b, lang) for b in result.feature_bytes()]))
+    elif lang:
+        body = b",".join(bytes_in_language(b, lang) for b in result.feature_bytes())
+        chunks = iter([b'{"type":"FeatureCollection","features":[', body, b"]}"])
     else:
         chunks = result.index.feature_chunks(result.positions)
     if result.facets is None:

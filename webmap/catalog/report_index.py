@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from webmap.catalog.derived import feature_with_derived
-from webmap.catalog.filters import Criteria, searchable_text
+from webmap.catalog.derived import feature_with_derived, search_texts
+from webmap.catalog.filters import Criteria
+from webmap.catalog.spellings import Spellings
 from webmap.record.model import Report, report_from_feature
 from webmap.record.vocabulary import KIND_TERMS, KINDS, STATUSES, labels
 
@@ -72,16 +73,18 @@ class _Row(NamedTuple):
 class IndexBuilder:
     """Collects reports one at a time (a sink for load_reports) and builds the index."""
 
-    def __init__(self) -> None:
+    def __init__(self, spellings: Spellings | None = None) -> None:
         self.rows: list[_Row] = []
+        self.spellings = spellings  # the names.json spellings a search also finds
 
     def append(self, report: Report) -> None:
         """Keep what the index needs from one report, and let the Report object go."""
-        text = searchable_text(report)
+        on_map, names, text = search_texts(report, self.spellings)
         start, end = report.span
-        feature = json.dumps(
-            feature_with_derived(report, text), ensure_ascii=False, separators=(",", ":")
-        )
+        served = feature_with_derived(report, on_map)
+        if names:  # the names.json entries it mentions: the map adds their spellings
+            served["properties"]["derived"]["names"] = names
+        feature = json.dumps(served, ensure_ascii=False, separators=(",", ":"))
         self.rows.append(
             _Row(
                 id=report.id,
@@ -180,9 +183,9 @@ class ReportIndex:
         self.offsets = offsets  # Feature i is features[offsets[i] : offsets[i + 1] - 1]
 
     @classmethod
-    def of(cls, reports: Iterable[Report]) -> ReportIndex:
-        """Return the index of the reports."""
-        builder = IndexBuilder()
+    def of(cls, reports: Iterable[Report], spellings: Spellings | None = None) -> ReportIndex:
+        """Return the index of the reports (whose search also finds spellings' names)."""
+        builder = IndexBuilder(spellings)
         for report in reports:
             builder.append(report)
         return builder.build()

@@ -1,4 +1,5 @@
-"""ISO 3166-1 alpha-3 country codes and English names (from GeoNames, CC BY 4.0)."""
+"""ISO 3166-1 alpha-3 country codes and English names (from GeoNames, CC BY 4.0); names in
+every language of the map come from CLDR (Babel) by ISO code: `country_name_in`."""
 
 COUNTRY_NAMES: dict[str, str] = {
     "ABW": "Aruba",
@@ -254,3 +255,27 @@ COUNTRY_NAMES: dict[str, str] = {
     "ZMB": "Zambia",
     "ZWE": "Zimbabwe",
 }
+
+# Countries whose ISO 3166-1 alpha-3 code CLDR's aliases do not map (user-assigned codes).
+_ISO2_EXTRA = {"XKX": "XK", "KOS": "XK"}
+
+
+def iso2_of(iso3: str) -> str | None:
+    """Return the alpha-2 code of an alpha-3 country code (CLDR's aliases), or None."""
+    from babel.core import get_global
+
+    if iso3 in _ISO2_EXTRA:
+        return _ISO2_EXTRA[iso3]
+    found = get_global("territory_aliases").get(iso3)
+    return found[0] if found and len(found[0]) == 2 else None
+
+
+def country_name_in(iso3: str, lang: str) -> str:
+    """Return a country's name in a language: CLDR's territory name (Babel), else English."""
+    from babel import Locale
+
+    from webmap.record.languages import babel_locale
+
+    iso2 = iso2_of(iso3)
+    name = Locale.parse(babel_locale(lang)).territories.get(iso2) if iso2 else None
+    return name or COUNTRY_NAMES.get(iso3, iso3)

@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, box
 
 from webmap.geo.geodata_cities import load_cities
 from webmap.geo.geodata_labels import load_labels
+from webmap.geo.geodata_names import add_names
 from webmap.geo.geodata_water import decode_topojson, fetch_water, load_lakes, load_rivers
 from webmap.record.geojson_io import write_feature_collection
 
@@ -246,4 +247,5 @@ def build_geodata(
         write_frame(frame, path, drop_nulls=name == "occupied")
         written.append(path)
         log(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    add_names(out_dir)  # seas, cities and occupied areas in every language of the map
     return written

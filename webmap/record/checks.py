@@ -13,6 +13,7 @@ import shapely
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.history import log_problems
 from webmap.record.model import Problem, ReportError
+from webmap.record.names import names_problems
 from webmap.record.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
 from webmap.record.record_rules import record_problems
 from webmap.record.reports_file import REPORTS_FILE, read_json, read_text
@@ -160,6 +161,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
             if features is not None:
                 problems += check_stories(path, ids_of(features))
             problems += log_problems(path)
+            problems += names_problems(path)
             if atlas is None:
                 problems.append(atlas_problem)
         else:

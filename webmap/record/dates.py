@@ -6,6 +6,10 @@ import calendar
 import re
 from datetime import date
 
+from babel.dates import format_date, format_interval, format_skeleton
+
+from webmap.record.languages import DEFAULT_LANGUAGE, babel_locale, translator
+
 # [0-9], not \d: \d also matches Arabic-Indic and other digits, which int() accepts.
 _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
@@ -59,14 +63,19 @@ MONTH_NAMES = (
 )
 
 
-def written_date(text: str) -> str:
-    """Write a partial date in words: '2025-12-06' as '6 December 2025'."""
+def written_date(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Write a partial date in words: '2025-12-06' as '6 December 2025' ('6 grudnia 2025')."""
     parsed = parse_partial_date(text)
     if parsed is None:
         return text
     year, month, day = parsed
     if month is None:
         return str(year)
+    if lang != DEFAULT_LANGUAGE:  # CLDR's way of the language (Babel)
+        locale = babel_locale(lang)
+        if day is None:
+            return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
+        return format_date(date(year, month, day), "long", locale=locale)
     if day is None:
         return f"{MONTH_NAMES[month - 1]} {year}"
     return f"{day} {MONTH_NAMES[month - 1]} {year}"
@@ -116,27 +125,48 @@ def edtf_span(text: str) -> tuple[str, str]:
     return date_span(parts[0][0])[0], date_span(parts[-1][0])[1]
 
 
-def _written_part(part: tuple[str, bool, bool], bare: str = "") -> str:
+def _written_part(
+    part: tuple[str, bool, bool], bare: str = "", lang: str = DEFAULT_LANGUAGE
+) -> str:
     """Write one EDTF part in words, optionally with its year left out."""
     text, about, uncertain = part
-    words = bare or written_date(text)
-    return ("about " if about else "") + words + (" (uncertain)" if uncertain else "")
+    words = bare or written_date(text, lang)
+    _ = translator(lang).gettext
+    if about:
+        words = _("about %(date)s") % {"date": words}
+    if uncertain:
+        words = _("%(date)s (uncertain)") % {"date": words}
+    return words
 
 
-def written_edtf(text: str) -> str:
+def written_edtf(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """Write an EDTF date in words: 'about December 2025', 'July–December 2025'."""
     parts = parse_edtf(text)
     if parts is None:
         return text
     if len(parts) == 1:
-        return _written_part(parts[0])
+        return _written_part(parts[0], lang=lang)
     (a, a_about, a_unsure), (b, b_about, b_unsure) = parts
     pa, pb = parse_partial_date(a), parse_partial_date(b)
     plain = not (a_about or a_unsure)
     if plain and not pa[1] and not pb[1]:
-        return f"{a}–{_written_part(parts[1])}"
+        return f"{a}–{_written_part(parts[1], lang=lang)}"
+    if lang != DEFAULT_LANGUAGE and plain and not (b_about or b_unsure):
+        interval = _cldr_interval(pa, pb, babel_locale(lang))
+        if interval:
+            return interval
     if plain and pa[0] == pb[0] and pa[1] and pb[1] and not pa[2] and not pb[2]:
-        return f"{MONTH_NAMES[pa[1] - 1]}–{_written_part(parts[1])}"
-    if plain and pa[:2] == pb[:2] and pa[2] and pb[2]:
+        if lang == DEFAULT_LANGUAGE:
+            return f"{MONTH_NAMES[pa[1] - 1]}–{_written_part(parts[1])}"
+    if plain and pa[:2] == pb[:2] and pa[2] and pb[2] and lang == DEFAULT_LANGUAGE:
         return f"{pa[2]}–{_written_part(parts[1])}"
-    return f"{_written_part(parts[0])} – {_written_part(parts[1])}"
+    return f"{_written_part(parts[0], lang=lang)} – {_written_part(parts[1], lang=lang)}"
+
+
+def _cldr_interval(pa: tuple, pb: tuple, locale: str) -> str:
+    """Write a plain interval of two months or two days of one year the CLDR way, or ''."""
+    if pa[0] != pb[0] or not pa[1] or not pb[1] or bool(pa[2]) != bool(pb[2]):
+        return ""
+    skeleton = "yMMMMd" if pa[2] else "yMMMM"
+    start, end = date(pa[0], pa[1], pa[2] or 1), date(pb[0], pb[1], pb[2] or 1)
+    return format_interval(start, end, skeleton, locale=locale)

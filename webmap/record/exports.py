@@ -16,7 +16,7 @@ from shapely.geometry import Point
 from webmap.record.dates import written_edtf
 from webmap.record.geojson_io import dumps_feature_collection
 from webmap.record.model import Report
-from webmap.record.tabular import flat_fields, reports_to_csv
+from webmap.record.tabular import flat_fields, reports_to_csv, translation_cells
 from webmap.record.validation import UNSAFE_CHARACTER
 from webmap.record.vocabulary import STANCE_HEADINGS
 from webmap.render.styles import AFFILIATION_LABELS, KIND_STYLES, STATUS_STYLES
@@ -58,7 +58,13 @@ def _description(report: Report) -> str:
 def reports_frame(reports: Sequence[Report]) -> gpd.GeoDataFrame:
     """Return one row per report with flat columns (lists joined by ';')."""
     rows = [
-        {"id": r.id, **flat_fields(r), "range_km": r.range_km, "source_count": len(r.sources)}
+        {
+            "id": r.id,
+            **flat_fields(r),
+            "range_km": r.range_km,
+            "source_count": len(r.sources),
+            **translation_cells(r),
+        }
         for r in reports
     ]
     geometry = [Point(r.lon, r.lat) for r in reports]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from webmap.record.dates import edtf_span
+from webmap.record.languages import LANGUAGES
 from webmap.record.vocabulary import PARTISAN_AFFILIATIONS
 
 CAVEATS = {
@@ -58,6 +59,25 @@ class Source:
         return {k: v for k, v in asdict(self).items() if v or k in ("url", "publisher")}
 
 
+TRANSLATED_FIELDS = ("title", "summary", "place")  # what a translation gives in its language
+TRANSLATORS = ("editor", "machine")  # who made a translation: `by`
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A report's title, summary and place in another language, and who translated them."""
+
+    lang: str
+    title: str
+    summary: str
+    place: str
+    by: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the translation as stored: its fields and `by` (the language is the key)."""
+        return {"title": self.title, "summary": self.summary, "place": self.place, "by": self.by}
+
+
 @dataclass(frozen=True)
 class Report:
     """A claim: who said what happened, when and where, and who reported it."""
@@ -79,6 +99,24 @@ class Report:
     systems: tuple[str, ...] = ()
     range_km: float | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
+    translations: tuple[Translation, ...] = ()  # in LANGUAGES order, never English
+    # The language title, summary and place are in as shown (in_language), and who translated
+    # them ("machine" or "editor"; "" when they are the English record). Not part of the record.
+    lang: str = "en"
+    translated_by: str = ""
+
+    def translation(self, lang: str) -> Translation | None:
+        """Return the report's translation into lang, or None."""
+        return next((t for t in self.translations if t.lang == lang), None)
+
+    def in_language(self, lang: str) -> Report:
+        """Return the report with title, summary and place in lang if it has them, else as is."""
+        t = self.translation(lang)
+        if t is None:
+            return self
+        return replace(
+            self, title=t.title, summary=t.summary, place=t.place, lang=lang, translated_by=t.by
+        )
 
     @property
     def caveat(self) -> str:
@@ -109,6 +147,8 @@ class Report:
             "sources": [s.to_dict() for s in self.sources],
             "related": list(self.related),
         }
+        if self.translations:  # absent when there are none: older files stay byte for byte
+            props["translations"] = {t.lang: t.to_dict() for t in self.translations}
         return {
             "type": "Feature",
             "id": self.id,
@@ -194,6 +234,21 @@ def report_from_feature(
         systems=items_of(props, "systems"),
         range_km=float(range_km) if range_km is not None else None,
         related=items_of(props, "related"),
+        translations=translations_of(props),
+    )
+
+
+def translations_of(props: dict) -> tuple[Translation, ...]:
+    """Return a checked report's translations, in the order of LANGUAGES."""
+    given = props.get("translations") or {}
+    return tuple(
+        Translation(
+            lang=lang,
+            **{name: text_of(given[lang], name) for name in TRANSLATED_FIELDS},
+            by=text_of(given[lang], "by"),
+        )
+        for lang in LANGUAGES
+        if isinstance(given.get(lang), dict)
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from webmap.record.model import TRANSLATORS
 from webmap.record.record_rules import STATUS_NEEDS
 from webmap.record.validation import (
     ACTOR_CODES,
@@ -20,6 +21,8 @@ from webmap.record.validation import (
     LON_RANGE,
     MAX_TEXT,
     SOURCE_FIELDS,
+    TRANSLATION_FIELDS,
+    TRANSLATION_LANGUAGES,
     UNSAFE_RANGES,
 )
 from webmap.record.vocabulary import AFFILIATIONS, KINDS, PRECISIONS, STANCES, STATUSES
@@ -106,6 +109,30 @@ def _source_schema() -> dict[str, Any]:
     }
 
 
+def _translations_schema() -> dict[str, Any]:
+    """Return the schema of a report's translations: by language, each whole, with who made it."""
+    one = {
+        "type": "object",
+        "required": list(TRANSLATION_FIELDS),
+        "additionalProperties": False,
+        "properties": {
+            "title": _string("the title in this language", FILLED_TEXT),
+            "summary": _string("the summary in this language", FILLED_TEXT),
+            "place": _string("the place name in this language", FILLED_TEXT),
+            "by": {
+                "enum": list(TRANSLATORS),
+                "description": "who translated it: an editor, or a machine no editor has checked",
+            },
+        },
+    }
+    return {
+        "type": ["object", "null"],
+        "description": "the title, summary and place in other languages of the map, by code",
+        "properties": {lang: one for lang in TRANSLATION_LANGUAGES},
+        "additionalProperties": False,
+    }
+
+
 def _status_rules() -> list[dict[str, Any]]:
     """Return the rules tying a status to its sources' stances (record_rules.STATUS_NEEDS)."""
     rules = []
@@ -165,6 +192,7 @@ def report_schema() -> dict[str, Any]:
         "related": _list(
             _string("a report id", LIST_ITEM_TEXT), "ids of related reports (each must exist)"
         ),
+        "translations": _translations_schema(),
     }
     required = ["id", "title", "summary", "kind", "status", "date", "place", "precision"]
     return {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from webmap.record.model import Problem, ReportError
+from webmap.record.model import TRANSLATORS, Problem, ReportError, brief
 from webmap.record.reports_file import read_json
-from webmap.record.validation import ID_PATTERN
+from webmap.record.validation import ID_PATTERN, TRANSLATION_LANGUAGES, unsafe_character
 
 STORIES_DIR = "stories"
 MIN_ZOOM, MAX_ZOOM = 3, 12
@@ -24,6 +24,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class StoryTranslation:
+    """A story's title, summary and step texts in another language, and who translated them."""
+
+    lang: str
+    title: str
+    summary: str
+    steps: tuple[str, ...]
+    by: str
+
+
+@dataclass(frozen=True)
 class Story:
     """A titled sequence of steps through the reports."""
 
@@ -31,15 +42,83 @@ class Story:
     title: str
     summary: str
     steps: tuple[Step, ...]
+    translations: tuple[StoryTranslation, ...] = ()
+    lang: str = "en"  # the language of title, summary and step texts
+    translated_by: str = ""  # "machine" or "editor" when they are a translation
+
+    def in_language(self, lang: str) -> Story:
+        """Return the story in lang if it has that translation, else as it is (in English)."""
+        t = next((t for t in self.translations if t.lang == lang), None)
+        if t is None:
+            return self
+        steps = tuple(replace(s, text=text) for s, text in zip(self.steps, t.steps, strict=True))
+        return replace(
+            self, title=t.title, summary=t.summary, steps=steps, lang=lang, translated_by=t.by
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the story as plain data for JSON."""
-        return {
+        """Return the story as plain data for JSON (with its language when translated)."""
+        data = {
             "id": self.id,
             "title": self.title,
             "summary": self.summary,
             "steps": [{"report": s.report, "text": s.text, "zoom": s.zoom} for s in self.steps],
         }
+        if self.translated_by:
+            data |= {"lang": self.lang, "translated_by": self.translated_by}
+        return data
+
+
+def _translation_problems(translations: Any, steps: int, err) -> None:
+    """Check a story's translations: languages of the map, every text filled, `by` given."""
+    if translations is None:
+        return
+    if not isinstance(translations, dict):
+        err("translations", "is not an object of translations by language")
+        return
+    for lang, t in translations.items():
+        name = f"translations.{lang}"
+        if lang not in TRANSLATION_LANGUAGES:
+            err(name, f"{brief(lang)} is not one of: {', '.join(TRANSLATION_LANGUAGES)}")
+            continue
+        if not isinstance(t, dict):
+            err(name, "is not an object with title, summary, steps and by")
+            continue
+        for key in sorted(set(t) - {"title", "summary", "steps", "by"}, key=str):
+            err(f"{name}.{key}", "is not a field of a translation; use title, summary, steps, by")
+        for key in ("title", "summary"):
+            if not _filled(t.get(key)):
+                err(f"{name}.{key}", "is empty or holds a control character")
+        texts = t.get("steps")
+        if not isinstance(texts, list) or len(texts) != steps:
+            err(f"{name}.steps", f"must list the text of each of the {steps} steps, in order")
+        else:
+            for i, text in enumerate(texts, start=1):
+                if not _filled(text):
+                    err(f"{name}.steps[{i}]", "is empty or holds a control character")
+        if t.get("by") not in TRANSLATORS:
+            err(f"{name}.by", f"{brief(t.get('by'))} is not one of: {', '.join(TRANSLATORS)}")
+
+
+def _filled(value: Any) -> bool:
+    """Tell whether value is text with something in it and nothing text may not hold."""
+    return isinstance(value, str) and bool(value.strip()) and unsafe_character(value) is None
+
+
+def _translations(data: dict[str, Any]) -> tuple[StoryTranslation, ...]:
+    """Return a checked story's translations in the order of the map's languages."""
+    given = data.get("translations") or {}
+    return tuple(
+        StoryTranslation(
+            lang,
+            given[lang]["title"].strip(),
+            given[lang]["summary"].strip(),
+            tuple(text.strip() for text in given[lang]["steps"]),
+            given[lang]["by"],
+        )
+        for lang in TRANSLATION_LANGUAGES
+        if lang in given
+    )
 
 
 def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
@@ -74,6 +153,7 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):
             err(f"steps[{i}].zoom", f"{zoom!r} is not a whole number from {MIN_ZOOM} to {MAX_ZOOM}")
+    _translation_problems(data.get("translations"), len(steps), err)
     return problems
 
 
@@ -91,5 +171,6 @@ def load_stories(data_dir: Path, report_ids: set[str]) -> tuple[list[Story], lis
         if found:
             continue
         steps = tuple(Step(s["report"], s["text"].strip(), s.get("zoom")) for s in data["steps"])
-        stories.append(Story(data["id"], data["title"].strip(), data["summary"].strip(), steps))
+        story = Story(data["id"], data["title"].strip(), data["summary"].strip(), steps)
+        stories.append(replace(story, translations=_translations(data)))
     return stories, problems

@@ -11,7 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 from webmap.record.model import Problem, Report, brief, report_label
-from webmap.record.validation import MAX_TEXT, validate_feature
+from webmap.record.validation import (
+    MAX_TEXT,
+    TRANSLATION_FIELDS,
+    TRANSLATION_LANGUAGES,
+    validate_feature,
+)
 
 CSV_COLUMNS = [
     "id",
@@ -41,8 +46,12 @@ CSV_COLUMNS = [
     "source_stance",
     "source_says",
 ]
+# A report's translations: title_uk, summary_uk, place_uk, by_uk, title_ru, ... after the
+# English columns, which stay as they are.
+TRANSLATION_COLUMNS = [f"{f}_{lang}" for lang in TRANSLATION_LANGUAGES for f in TRANSLATION_FIELDS]
+CSV_COLUMNS += TRANSLATION_COLUMNS
 # Columns added later: files written before them still import.
-OPTIONAL_COLUMNS = {"source_note", "source_stance", "source_says"}
+OPTIONAL_COLUMNS = {"source_note", "source_stance", "source_says", *TRANSLATION_COLUMNS}
 CSV_HINT = "in your spreadsheet, save as 'CSV UTF-8'"
 REPORT_COLUMNS = CSV_COLUMNS[1:16]
 LIST_COLUMNS = ("actors", "systems", "related")
@@ -95,13 +104,21 @@ def flat_fields(r: Report) -> dict[str, str]:
     }
 
 
+def translation_cells(r: Report) -> dict[str, str]:
+    """Return a report's translations as TRANSLATION_COLUMNS (empty for a language it lacks)."""
+    cells = dict.fromkeys(TRANSLATION_COLUMNS, "")
+    for t in r.translations:
+        cells.update({f"{f}_{t.lang}": getattr(t, f) for f in TRANSLATION_FIELDS})
+    return cells
+
+
 def reports_to_csv(reports: Iterable[Report]) -> str:
     """Return reports as CSV text with the standard columns, one row per source."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in reports:
-        report_cells = flat_fields(r)
+        report_cells = {**flat_fields(r), **translation_cells(r)}
         numbers = {"lat": _number(r.lat), "lon": _number(r.lon), "range_km": _number(r.range_km)}
         for s in r.sources:
             row = {"id": r.id, **{k: _cell(v) for k, v in report_cells.items()}, **numbers}
@@ -222,7 +239,7 @@ def _feature(rid: str, group: _Rows, path: str, problems: list[Problem]) -> dict
     """Build one Feature from the rows sharing an id, checking that they agree."""
     first = group.rows[0]
     for line, row in zip(group.lines[1:], group.rows[1:], strict=True):
-        for column in REPORT_COLUMNS:
+        for column in (*REPORT_COLUMNS, *(c for c in TRANSLATION_COLUMNS if c in row)):
             if row[column] and row[column] != first[column]:
                 message = (
                     f"line {line} says {brief(row[column])} but line {group.lines[0]} says "
@@ -236,6 +253,12 @@ def _feature(rid: str, group: _Rows, path: str, problems: list[Problem]) -> dict
     props.update({c: [v.strip() for v in first[c].split(";") if v.strip()] for c in LIST_COLUMNS})
     props["id"] = rid
     props["range_km"] = numbers["range_km"]
+    translations = {
+        lang: {f: first[f"{f}_{lang}"] for f in TRANSLATION_FIELDS if first.get(f"{f}_{lang}")}
+        for lang in TRANSLATION_LANGUAGES
+    }
+    if any(translations.values()):
+        props["translations"] = {lang: t for lang, t in translations.items() if t}
     props["sources"] = [
         {
             f: row.get(f"source_{f}", "")
@@ -259,6 +282,9 @@ def _with_line(lines: list[int], problem: Problem) -> Problem:
         field = "source_" + (field.split(".", 1)[1] if "." in field else "url")
     elif field == "sources":
         field = "source_url"
+    elif field.startswith("translations.") and field.count(".") == 2:
+        _, lang, name = field.split(".")
+        field = f"{name}_{lang}"
     elif field == "geometry":
         field = "lat/lon"
         if problem.message.startswith("must be a Point"):

@@ -9,7 +9,10 @@ from typing import Any
 
 from webmap.geo.countries import COUNTRY_NAMES
 from webmap.record.dates import parse_edtf, parse_partial_date, parse_period
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES
 from webmap.record.model import (
+    TRANSLATED_FIELDS,
+    TRANSLATORS,
     AffiliationOf,
     Problem,
     brief,
@@ -48,6 +51,8 @@ SOURCE_FIELDS = (
     "says",
 )
 ACTOR_CODES = (*ALLIANCE_CODES, *sorted(COUNTRY_NAMES))
+TRANSLATION_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+TRANSLATION_FIELDS = (*TRANSLATED_FIELDS, "by")
 
 
 def _anycase(word: str) -> str:
@@ -193,9 +198,48 @@ def validate_feature(feature: Any, path: str = "") -> list[Problem]:
     range_km = props.get("range_km")
     if range_km is not None and (not _finite(range_km) or range_km <= 0):
         err("range_km", f"{brief(range_km)} is not a positive number of kilometres")
+    _validate_translations(props.get("translations"), err)
     problems += _validate_geometry(feature.get("geometry"), err)
     problems += _validate_sources(props.get("sources"), err)
     return problems
+
+
+def _validate_translations(translations: Any, err) -> None:
+    """Check each translation: a language of the map, the English fields' text rules, and `by`."""
+    if translations is None:
+        return
+    if not isinstance(translations, dict):
+        err("translations", f'{brief(translations)} is not an object; write {{"uk": {{...}}}}')
+        return
+    for lang, translation in translations.items():
+        name = f"translations.{lang}"
+        if lang not in TRANSLATION_LANGUAGES:
+            why = "is English, which the report's own fields hold; " if lang == "en" else ""
+            err(name, f"{why}{brief(lang)} is not one of: {', '.join(TRANSLATION_LANGUAGES)}")
+            continue
+        if not isinstance(translation, dict):
+            err(name, f"is not an object with {', '.join(TRANSLATION_FIELDS)}")
+            continue
+        for key in sorted(set(translation) - set(TRANSLATION_FIELDS), key=str):
+            err(
+                f"{name}.{key}",
+                f"is not a field of a translation; use {', '.join(TRANSLATION_FIELDS)}",
+            )
+        for key in TRANSLATED_FIELDS:  # the rules of the English title, summary and place
+            value = translation.get(key)
+            if not text_of(translation, key):
+                err(
+                    f"{name}.{key}",
+                    _bad_text(value) if value and not isinstance(value, str) else "is empty",
+                )
+            elif why := _bad_text(value):
+                err(f"{name}.{key}", why)
+        if translation.get("by") not in TRANSLATORS:
+            err(
+                f"{name}.by",
+                f"{brief(translation.get('by'))} is not one of: {', '.join(TRANSLATORS)} "
+                "(who translated it: an editor, or a machine that no editor has checked)",
+            )
 
 
 def _validate_geometry(geometry: Any, err) -> list[Problem]:

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from webmap.record.languages import N_
 from webmap.render.palette import BLOC_FILLS, KIND_COLOURS
 
 
 @dataclass(frozen=True)
 class Term:
-    """One code of a vocabulary and how a reader sees it; order is its place in the table."""
+    """One code of a vocabulary and how a reader sees it; order is its place in the table.
+
+    Labels and descriptions are English, marked for the catalogues (N_): they are translated
+    where they are shown (templates, and the map's settings built per request).
+    """
 
     code: str
     label: str
@@ -32,77 +37,81 @@ def _table(*rows: dict[str, str], colours: dict[str, str] | None = None) -> tupl
 
 
 KIND_TERMS = _table(
-    {"code": "deployment_announcement", "label": "Deployment announced", "symbol": "△"},
-    {"code": "deployment", "label": "Deployment", "symbol": "▲"},
-    {"code": "strike", "label": "Strike", "symbol": "✸"},
-    {"code": "exercise", "label": "Military exercise", "symbol": "◎"},
-    {"code": "agreement", "label": "Agreement or treaty", "symbol": "■"},
-    {"code": "accession", "label": "Joining an alliance", "symbol": "✚"},
-    {"code": "statement", "label": "Statement", "symbol": "◆"},
-    {"code": "incident", "label": "Incident", "symbol": "!"},
-    {"code": "fortification", "label": "Border fortification", "symbol": "▰"},
+    {"code": "deployment_announcement", "label": N_("Deployment announced"), "symbol": "△"},
+    {"code": "deployment", "label": N_("Deployment"), "symbol": "▲"},
+    {"code": "strike", "label": N_("Strike"), "symbol": "✸"},
+    {"code": "exercise", "label": N_("Military exercise"), "symbol": "◎"},
+    {"code": "agreement", "label": N_("Agreement or treaty"), "symbol": "■"},
+    {"code": "accession", "label": N_("Joining an alliance"), "symbol": "✚"},
+    {"code": "statement", "label": N_("Statement"), "symbol": "◆"},
+    {"code": "incident", "label": N_("Incident"), "symbol": "!"},
+    {"code": "fortification", "label": N_("Border fortification"), "symbol": "▰"},
     colours=KIND_COLOURS,
 )
 STATUS_TERMS = _table(
     {
         "code": "announced",
-        "label": "Announced",
-        "description": "said to be planned; not yet seen happening",
+        "label": N_("Announced"),
+        "description": N_("said to be planned; not yet seen happening"),
     },
     {
         "code": "reported",
-        "label": "Reported",
-        "description": "reported by media or officials, not confirmed",
+        "label": N_("Reported"),
+        "description": N_("reported by media or officials, not confirmed"),
     },
     {
         "code": "confirmed",
-        "label": "Confirmed",
-        "description": "confirmed by the parties or independently",
+        "label": N_("Confirmed"),
+        "description": N_("confirmed by the parties or independently"),
     },
     {
         "code": "disputed",
-        "label": "Disputed",
-        "description": "sources disagree about what happened",
+        "label": N_("Disputed"),
+        "description": N_("sources disagree about what happened"),
     },
-    {"code": "denied", "label": "Denied", "description": "a party named in the claim denies it"},
+    {
+        "code": "denied",
+        "label": N_("Denied"),
+        "description": N_("a party named in the claim denies it"),
+    },
 )
 AFFILIATION_TERMS = _table(
-    {"code": "independent", "label": "Independent media"},
-    {"code": "public_broadcaster", "label": "Public broadcaster"},
-    {"code": "state_media", "label": "State media"},
-    {"code": "government", "label": "Government"},
-    {"code": "think_tank", "label": "Think tank"},
-    {"code": "wire", "label": "News agency"},
-    {"code": "unknown", "label": "Affiliation unknown"},
+    {"code": "independent", "label": N_("Independent media")},
+    {"code": "public_broadcaster", "label": N_("Public broadcaster")},
+    {"code": "state_media", "label": N_("State media")},
+    {"code": "government", "label": N_("Government")},
+    {"code": "think_tank", "label": N_("Think tank")},
+    {"code": "wire", "label": N_("News agency")},
+    {"code": "unknown", "label": N_("Affiliation unknown")},
 )
 # What a source does with the claim, in the order a report page lists them; the label is the
 # heading of its group.
 STANCE_TERMS = _table(
-    {"code": "claim", "label": "The claim"},
-    {"code": "relays", "label": "Reported by"},
-    {"code": "confirms", "label": "Confirmed by"},
-    {"code": "disputes", "label": "Disputed by"},
-    {"code": "denies", "label": "Denied by"},
-    {"code": "context", "label": "Background"},
+    {"code": "claim", "label": N_("The claim")},
+    {"code": "relays", "label": N_("Reported by")},
+    {"code": "confirms", "label": N_("Confirmed by")},
+    {"code": "disputes", "label": N_("Disputed by")},
+    {"code": "denies", "label": N_("Denied by")},
+    {"code": "context", "label": N_("Background")},
 )
 PRECISION_TERMS = _table(
-    {"code": "site", "label": "A site"},
-    {"code": "city", "label": "A city"},
-    {"code": "region", "label": "A region"},
-    {"code": "country", "label": "A country"},
+    {"code": "site", "label": N_("A site")},
+    {"code": "city", "label": N_("A city")},
+    {"code": "region", "label": N_("A region")},
+    {"code": "country", "label": N_("A country")},
 )
 ALLIANCE_TERMS = _table(
-    {"code": "NATO", "label": "NATO"},
-    {"code": "CSTO", "label": "CSTO"},
-    {"code": "UNION-STATE", "label": "Russia–Belarus Union State"},
+    {"code": "NATO", "label": N_("NATO")},
+    {"code": "CSTO", "label": N_("CSTO")},
+    {"code": "UNION-STATE", "label": N_("Russia–Belarus Union State")},
 )
 # How a country is coloured by its alliances on a day (the first that applies: see atlas.py).
 BLOC_TERMS = _table(
-    {"code": "nato", "label": "NATO member"},
-    {"code": "union-state", "label": "Russia–Belarus Union State (also CSTO)"},
-    {"code": "csto", "label": "CSTO member"},
-    {"code": "csto-frozen", "label": "CSTO member, participation frozen"},
-    {"code": "none", "label": "In none of these alliances"},
+    {"code": "nato", "label": N_("NATO member")},
+    {"code": "union-state", "label": N_("Russia–Belarus Union State (also CSTO)")},
+    {"code": "csto", "label": N_("CSTO member")},
+    {"code": "csto-frozen", "label": N_("CSTO member, participation frozen")},
+    {"code": "none", "label": N_("In none of these alliances")},
     colours=BLOC_FILLS,
 )
 

@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable, Sequence
 from xml.etree import ElementTree as ET
 
+from webmap.record.languages import N_
 from webmap.record.revisions import Revision, changed_fields
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-ACTION_WORDS = {"add": "Added", "update": "Updated", "remove": "Removed"}
+ACTION_WORDS = {"add": N_("Added"), "update": N_("Updated"), "remove": N_("Removed")}
 
 
 def revision_title(revision: Revision) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 STATIC = Path(__file__).parents[1] / "static"
 # After folium's map script, in the order they depend on each other.
 APP_SCRIPTS = (
+    "js/webmap-i18n.js",
     "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "js/webmap-core.js",
     "js/webmap-map.js",

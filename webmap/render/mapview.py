@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from jinja2 import Template
 from webmap.catalog.derived import fold_table
 from webmap.geo.atlas import Atlas
 from webmap.record.dates import written_date
+from webmap.record.languages import N_
 from webmap.render.assets import use_vendored_assets
 from webmap.render.bundle import bundle, take_head_scripts
 from webmap.render.palette import LAND_OUTLINE
@@ -27,12 +29,14 @@ CENTRE = (54.0, 27.0)  # [lat, lon]: Belarus, between Moscow and Berlin
 ZOOM_START = 5
 MIN_ZOOM, MAX_ZOOM = 3, 12
 CLOSEUP_ZOOM = 6
-ATTRIBUTION = "Borders as internationally recognised: Natural Earth · Cities: GeoNames (CC BY 4.0)"
+ATTRIBUTION = N_(
+    "Borders as internationally recognised: Natural Earth · Cities: GeoNames (CC BY 4.0)"
+)
 # What an area of Ukraine was, from each date on; the browser picks the phase of the day shown.
 AREA_PHASE_TEXT = {
-    "partly": "Ukraine; parts occupied by Russia since {date}",
-    "occupied": "Ukraine, occupied by Russia since {date}",
-    "claimed": "Ukraine; Russia claimed to annex it on {date} (parts are occupied)",
+    "partly": N_("Ukraine; parts occupied by Russia since %(date)s"),
+    "occupied": N_("Ukraine, occupied by Russia since %(date)s"),
+    "claimed": N_("Ukraine; Russia claimed to annex it on %(date)s (parts are occupied)"),
 }
 
 
@@ -118,7 +122,9 @@ def text_tooltip(fields: list[str], **options: Any) -> JsCode:
     )
 
 
-def area_phases(props: dict[str, Any]) -> list[dict[str, str]]:
+def area_phases(
+    props: dict[str, Any], gettext: Callable[[str], str] = str, lang: str = "en"
+) -> list[dict[str, str]]:
     """Return an occupied or claimed area's phases in date order: {from, state, label}."""
     phases = []
     partly = props.get("partly_occupied_since")
@@ -126,18 +132,23 @@ def area_phases(props: dict[str, Any]) -> list[dict[str, str]]:
         phases.append({"from": partly, "state": "partly"})
     phases.append({"from": props["since"], "state": props["status"]})
     for phase in phases:
-        phase["label"] = AREA_PHASE_TEXT[phase["state"]].format(date=written_date(phase["from"]))
+        words = gettext(AREA_PHASE_TEXT[phase["state"]])
+        phase["label"] = words % {"date": written_date(phase["from"], lang)}
     return sorted(phases, key=lambda phase: phase["from"])
 
 
-def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
+def _occupied_layers(
+    atlas: Atlas, gettext: Callable[[str], str] = str, lang: str = "en"
+) -> folium.FeatureGroup:
     """Return the occupied and claimed areas of Ukraine, hatched by our script for the day shown."""
     # Added to the map by our script once the markers are drawn (show=False keeps it off until
     # then), so the first thing a reader sees is the reports.
-    group = folium.FeatureGroup(name="Occupied or claimed areas of Ukraine", show=False)
+    group = folium.FeatureGroup(name=gettext("Occupied or claimed areas of Ukraine"), show=False)
     data = atlas.layer_geojson("occupied")
     for feature in data["features"]:
-        feature["properties"]["phases"] = area_phases(feature["properties"])
+        props = feature["properties"]
+        props["phases"] = area_phases(props, gettext, lang)
+        props["name"] = (props.pop("names", None) or {}).get(lang) or props["name"]
         feature["properties"]["label"] = feature["properties"]["phases"][-1]["label"]
     folium.GeoJson(
         data,
@@ -150,8 +161,17 @@ def _occupied_layers(atlas: Atlas) -> folium.FeatureGroup:
     return group
 
 
-def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/") -> MapParts:
-    """Build the folium map and return its rendered head tags, body HTML and script."""
+def build_map(
+    atlas: Atlas,
+    tiles: str = "none",
+    static_prefix: str = "/static/",
+    gettext: Callable[[str], str] = str,
+    lang: str = "en",
+) -> MapParts:
+    """Build the folium map and return its rendered head tags, body HTML and script.
+
+    gettext and lang: the language of the layer names and the occupied areas' words.
+    """
     fmap = folium.Map(
         location=CENTRE,
         zoom_start=ZOOM_START,
@@ -168,12 +188,12 @@ def build_map(atlas: Atlas, tiles: str = "none", static_prefix: str = "/static/"
     # reports) and colours each country by its alliance on the date shown.
     countries = folium.GeoJson(
         {"type": "FeatureCollection", "features": []},
-        name="Countries by alliance",
+        name=gettext("Countries by alliance"),
         on_each_feature=text_tooltip(["name", "bloc_label"], sticky=True),
-        attribution=ATTRIBUTION,
+        attribution=gettext(ATTRIBUTION),
     )
     countries.add_to(fmap)
-    occupied = _occupied_layers(atlas).add_to(fmap)
+    occupied = _occupied_layers(atlas, gettext, lang).add_to(fmap)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     _Handoff(fmap, control, countries, [occupied]).add_to(fmap)
@@ -235,10 +255,12 @@ def tile_origins(tile: folium.TileLayer | None) -> tuple[str, ...]:
     return (f"{parts.scheme}://{host}",)
 
 
-def map_config(urls: dict[str, Any]) -> dict[str, Any]:
+def map_config(urls: dict[str, Any], gettext: Callable[[str], str] = str) -> dict[str, Any]:
     """Return the settings our map script reads: where the data is and how to draw it.
 
     Reports carry their derived fields and countries their bloc changes; the fold table lets
-    the script fold a reader's search as the server does.
+    the script fold a reader's search as the server does. The labels are in gettext's language
+    (the page's), so the browser gets them ready to show.
     """
-    return {**urls, "closeupZoom": CLOSEUP_ZOOM, **client_styles(), "fold": fold_table()}
+    styles = client_styles(gettext)
+    return {**urls, "closeupZoom": CLOSEUP_ZOOM, **styles, "fold": fold_table()}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from webmap.record.languages import N_
 from webmap.record.vocabulary import (
     AFFILIATION_TERMS,
     BLOC_TERMS,
@@ -29,9 +31,9 @@ AFFILIATION_LABELS: dict[str, str] = labels(AFFILIATION_TERMS)
 # How a source stands to the claim, in the order popups and pages list them.
 STANCE_LABELS: dict[str, str] = labels(STANCE_TERMS)
 AREA_STYLES: dict[str, dict[str, str]] = {
-    "occupied": {"label": "Ukraine, occupied by Russia (Crimea, Sevastopol, since 2014)"},
-    "partly": {"label": "Ukraine, parts occupied by Russia (Donetsk, Luhansk, from 2014)"},
-    "claimed": {"label": "Ukraine, claimed by Russia in 2022, partly occupied"},
+    "occupied": {"label": N_("Ukraine, occupied by Russia (Crimea, Sevastopol, since 2014)")},
+    "partly": {"label": N_("Ukraine, parts occupied by Russia (Donetsk, Luhansk, from 2014)")},
+    "claimed": {"label": N_("Ukraine, claimed by Russia in 2022, partly occupied")},
 }
 
 
@@ -40,14 +42,41 @@ AREA_STYLES: dict[str, dict[str, str]] = {
 PRECISION_MAX_ZOOM: dict[str, int] = {"site": 11, "city": 9, "region": 7, "country": 5}
 
 
-def client_styles() -> dict[str, Any]:
-    """Return the style tables in the shape our map script reads."""
+def _keep(text: str) -> str:
+    """Return a message as it is (English)."""
+    return text
+
+
+def _translated(table: dict[str, dict[str, str]], gettext: Callable[[str], str]) -> dict:
+    """Return a style table with its labels and descriptions in gettext's language."""
+    words = ("label", "description")
     return {
-        "kinds": KIND_STYLES,
-        "statuses": STATUS_STYLES,
-        "blocs": BLOC_STYLES,
-        "affiliations": AFFILIATION_LABELS,
-        "stances": STANCE_LABELS,
+        code: {k: gettext(v) if k in words and v else v for k, v in row.items()}
+        for code, row in table.items()
+    }
+
+
+def styles_in(gettext: Callable[[str], str] = _keep) -> dict[str, Any]:
+    """Return the vocabulary tables for the templates, labels in gettext's language."""
+    return {
+        "kinds": _translated(KIND_STYLES, gettext),
+        "statuses": _translated(STATUS_STYLES, gettext),
+        "blocs": _translated(BLOC_STYLES, gettext),
+        "areas": _translated(AREA_STYLES, gettext),
+        "affiliations": {k: gettext(v) for k, v in AFFILIATION_LABELS.items()},
+        "stances": {k: gettext(v) for k, v in STANCE_LABELS.items()},
+    }
+
+
+def client_styles(gettext: Callable[[str], str] = _keep) -> dict[str, Any]:
+    """Return the style tables in the shape our map script reads, labels in gettext's language."""
+    tables = styles_in(gettext)
+    return {
+        "kinds": tables["kinds"],
+        "statuses": tables["statuses"],
+        "blocs": tables["blocs"],
+        "affiliations": tables["affiliations"],
+        "stances": tables["stances"],
         "precisionMaxZoom": PRECISION_MAX_ZOOM,
         "sea": SEA,
         "river": RIVER,

@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
+from flask_babel import get_locale
 
 from webmap.catalog.filters import FilterError
+from webmap.catalog.localized import LanguageError, bytes_in_language, parse_lang
 from webmap.catalog.query import (
     ReportQuery,
     ReportResult,
@@ -28,6 +30,8 @@ from webmap.web.errors import current_catalog, current_renderings, loaded_catalo
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
 DOWNLOADS = FORMATS
+# view=map: the map's light view (sources cut, no search text); view=ids: only the ids found.
+VIEWS = ("", "map", "ids")
 
 
 def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -61,30 +65,48 @@ def reports() -> Response:
 
     With facets=1 it also has a "facets" member: per filter, per value, how many reports.
     """
+    view = request.args.get("view", "")
+    if view not in VIEWS:
+        return _json({"error": f"view: one of {', '.join(VIEWS)} (or none)"}, status=400)
     try:
         result = requested_result(facets=_facets_asked())
-    except FilterError as exc:
+        lang = parse_lang(request.args.get("lang"))
+    except (FilterError, LanguageError) as exc:
         return _json({"error": str(exc)}, status=400)
+    if view == "ids":  # what the map asks when a reader searches: which reports match
+        response = _json({"ids": result.ids})
+        if not result.query.as_of:
+            response.set_etag(f"{current_catalog().version}-ids-{_query_digest()}")
+        return response
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice. The map's first view is light: popups fetch the rest.
-    chunks = collection_chunks(result, slim=request.args.get("view") == "map")
+    # With lang, texts are in that language (the ETag below names the query, lang included).
+    chunks = collection_chunks(result, slim=request.args.get("view") == "map", lang=lang)
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
         # The answer depends only on the data and the query: name it by both, so the cache
         # layer does not hash a large body on every request.
-        query = hashlib.sha256(request.query_string).hexdigest()[:12]
-        response.set_etag(f"{current_catalog().version}-{query}")
+        response.set_etag(f"{current_catalog().version}-{_query_digest()}")
     return response
+
+
+def _query_digest() -> str:
+    """Return a short digest of this request's query string."""
+    return hashlib.sha256(request.query_string).hexdigest()[:12]
 
 
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
     """Return one report as a Feature: the bytes the index stored."""
+    try:
+        lang = parse_lang(request.args.get("lang"))
+    except LanguageError as exc:
+        return _json({"error": str(exc)}, status=400)
     index = current_catalog().index
     position = index.position(report_id)
     if position is None:
         return _json({"error": f"no report has id {report_id!r}"}, status=404)
-    return Response(index.feature_bytes(position), mimetype=GEOJSON)
+    return Response(bytes_in_language(index.feature_bytes(position), lang), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")
@@ -96,13 +118,15 @@ def layer(name: str) -> Response:
         known = ", ".join(layer_json)
         return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
     lang = request.args.get("lang", "")
-    if name == "labels" and lang.isascii() and lang.isalpha() and len(lang) == 2:
+    if name in ("labels", "cities") and lang.isascii() and lang.isalpha() and len(lang) == 2:
         # The map asks for the names of its own language only.
         response = Response(labels_in(layer_json[name], lang), mimetype=GEOJSON)
         response.set_etag(f"{store.version}-{name}-{lang}")
     else:
         response = Response(layer_json[name], mimetype=GEOJSON)
-        response.set_etag(f"{store.version}-{name}")
+        # The rings' labels are in the request's language.
+        in_lang = f"-{get_locale()}" if name == "ranges" else ""
+        response.set_etag(f"{store.version}-{name}{in_lang}")
     # The map asks for ?v=<data version>: that URL always means these bytes.
     response.cache_control.immutable = request.args.get("v") == store.version or None
     return response

@@ -9,6 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 
 from webmap.catalog.catalog import Catalog, load_catalog
 from webmap.catalog.reloader import Reloader
+from webmap.record.languages import DEFAULT_LANGUAGE
 from webmap.web.renderings import RenderingCache, Renderings
 
 SITE_MODE = "webmap.static_site"  # set in a request's environ by build-site
@@ -84,11 +85,13 @@ class MapData:
         if self.reloader is not None and self.catalog is not None:
             self.reloader.check(self.catalog)
 
-    def renderings(self, catalog: Catalog) -> Renderings:
-        """Return the catalogue's map and layers, with URLs for the site or the server."""
+    def renderings(self, catalog: Catalog, lang: str = "en") -> Renderings:
+        """Return the catalogue's map and layers in a language, with URLs for the site or server."""
         assert self.app is not None
         prefix = "static/" if is_static_site() else "/static/"
-        return self.renderings_cache.get(catalog, self.app.config["TILES"], prefix)
+        if is_static_site() and request_language() not in ("", DEFAULT_LANGUAGE):
+            prefix = "../static/"  # a language folder of the static site shares the root's
+        return self.renderings_cache.get(catalog, self.app.config["TILES"], prefix, lang)
 
 
 def map_data() -> MapData:
@@ -101,3 +104,12 @@ def is_static_site() -> bool:
     if current_app.config.get("STATIC_SITE"):
         return True
     return has_request_context() and bool(request.environ.get(SITE_MODE))
+
+
+def request_language() -> str:
+    """Return the language of the page being rendered ('' outside a request)."""
+    if not has_request_context():
+        return ""
+    from flask_babel import get_locale
+
+    return str(get_locale() or "")

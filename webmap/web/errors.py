@@ -29,8 +29,11 @@ def current_catalog() -> Catalog:
 
 
 def current_renderings() -> Renderings:
-    """Return the served catalogue's map script and layers (rendered once per data version)."""
-    return map_data().renderings(current_catalog())
+    """Return the served catalogue's map script and layers in the request's language (rendered
+    once per data version and language)."""
+    from flask_babel import get_locale
+
+    return map_data().renderings(current_catalog(), str(get_locale() or "en"))
 
 
 def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
@@ -38,6 +41,13 @@ def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
         return jsonify(error="the map data could not be loaded", reason=str(exc)), 503
     return render_template("unavailable.html", reason=str(exc)), 503
+
+
+def _not_found(exc: Exception) -> tuple[Response | str, int]:
+    """Answer 404 with a page in the reader's language (the API and scripts keep theirs)."""
+    if request.path.startswith(("/api/", "/ogc", "/export/")):
+        return exc.get_response() if hasattr(exc, "get_response") else ("Not Found", 404)
+    return render_template("not_found.html"), 404
 
 
 def is_embed_request() -> bool:
@@ -63,4 +73,5 @@ def relative_location(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the shared error handler and keep redirects on this site."""
     app.register_error_handler(DataUnavailable, _unavailable)
+    app.register_error_handler(404, _not_found)
     app.after_request(relative_location)

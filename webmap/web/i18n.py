@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
 
-from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from webmap.geo.countries import country_name_in
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, babel_locale
 from webmap.web.data import is_static_site
+from webmap.web.links import static_language_url
 
 
 def chosen_language() -> str:
@@ -27,16 +32,47 @@ def current_language_name() -> str:
     return LANGUAGE_NAMES[current_language()]
 
 
+def country_name(iso3: str) -> str:
+    """Return a country's name in the page's language (CLDR's territory names by ISO code)."""
+    return country_name_in(iso3, current_language())
+
+
+def sort_key(text: str) -> tuple:
+    """Return a key that sorts names roughly the page language's way (case and accents folded)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return ("".join(c for c in folded if not unicodedata.combining(c)), text)
+
+
+def format_km(number: float) -> str:
+    """Write a whole number of km in the page's language: 1,234 / 1 234 / 1.234."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(number), "#,##0", locale=babel_locale(current_language()))
+
+
+def json_block(value: object) -> Markup:
+    """Return JSON for a <script type="application/json"> block, in UTF-8 (not \\u escapes:
+    the Cyrillic catalogues are a third the size) and safe inside HTML."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
 def language_links() -> list[dict[str, str]]:
     """Return the switcher's links: this page in every language, with the current one marked."""
-    if is_static_site():
-        return []  # the static site is written in one language
     current = current_language()
     args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
     links = []
     for code in LANGUAGES:
         query = {**args, "lang": code}
         url = request.path + "?" + "&".join(f"{k}={_quote(v)}" for k, v in query.items())
+        if is_static_site():  # the same page in the language's folder, relative (file://)
+            url = static_language_url(code) or ""
+            if not url:
+                return []
         links.append(
             {
                 "code": code,
@@ -62,7 +98,10 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         current_language_name=current_language_name,
         language_links=language_links,
+        country_name=country_name,
     )
+    app.add_template_filter(format_km, "km")
+    app.add_template_filter(json_block, "json_block")
     app.after_request(vary_by_language)
 
 

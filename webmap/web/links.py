@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
+from flask_babel import get_locale
 
+from webmap.record.languages import DEFAULT_LANGUAGE
 from webmap.web.data import is_static_site
 
 # Endpoint -> file in the static site (format with the URL values).
@@ -32,20 +34,50 @@ STATIC_DATA = {
 }
 
 
+# What the static site writes once, at its root, for every language folder to share.
+SHARED = ("static", "api.export", "api.layer")
+
+
+def site_language() -> str:
+    """Return the language of the static site's page being written ('' for the root: English)."""
+    lang = str(get_locale() or DEFAULT_LANGUAGE)
+    return "" if lang == DEFAULT_LANGUAGE else lang
+
+
+def _up() -> str:
+    """Return the way from this page of the static site to its language's folder."""
+    return "../" * max(request.path.count("/") - 1, 0)
+
+
 def site_url(endpoint: str, **values: str) -> str | None:
-    """Return the link to endpoint; in the static site a relative path, or None if it has none."""
+    """Return the link to endpoint; in the static site a relative path, or None if it has none.
+
+    The site writes English at its root and each other language in a folder of its own
+    (`uk/`, `ru/`, ...) laid out the same; the static files, layers and downloads are shared.
+    """
     if not is_static_site():
         return url_for(endpoint, **values)
+    shared = "../" if endpoint in SHARED and site_language() else ""
     if endpoint in ("api.reports", "api.layer"):
-        return STATIC_DATA.get((endpoint, values.get("name", "")))
+        data = STATIC_DATA.get((endpoint, values.get("name", "")))
+        return shared + data if data and shared else data
     pattern = STATIC_FILES.get(endpoint)
     if pattern is None:
         return None
     fields = {k: v for k, v in values.items() if "{" + k + "}" in pattern}
     query = {k: v for k, v in values.items() if k not in fields}
-    depth = max(request.path.count("/") - 1, 0)
-    path = "../" * depth + pattern.format(**fields)
+    path = _up() + shared + pattern.format(**fields)
     return path + ("?" + urlencode(query) if query else "")
+
+
+def static_language_url(lang: str) -> str | None:
+    """Return the relative link from this static page to the same page in lang, or None."""
+    pattern = STATIC_FILES.get(request.endpoint or "")
+    if pattern is None:
+        return None
+    page = pattern.format(**(request.view_args or {}))
+    folder = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    return _up() + ("../" if site_language() else "") + folder + page
 
 
 def init_app(app: Flask) -> None:

@@ -6,31 +6,27 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 
 from webmap.catalog.filters import LIST_FILTERS, FilterError, parse_criteria
 from webmap.catalog.query import ReportQuery, filter_args
 from webmap.catalog.report_index import SORT_COLUMNS
-from webmap.geo.countries import COUNTRY_NAMES
 from webmap.geo.geodesy import nearest
 from webmap.geo.ranges import capitals, capitals_in_range, ring_label
 from webmap.record.dates import written_date, written_edtf
+from webmap.record.languages import DEFAULT_LANGUAGE, N_
 from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
-from webmap.record.vocabulary import ALLIANCE_CODES
+from webmap.record.vocabulary import ALLIANCE_CODES, ALLIANCE_TERMS, PRECISION_TERMS
 from webmap.render.mapview import map_config
 from webmap.render.minimap import minimap_svg
-from webmap.render.styles import (
-    AFFILIATION_LABELS,
-    AREA_STYLES,
-    BLOC_STYLES,
-    KIND_STYLES,
-    STATUS_STYLES,
-    stylesheet,
-)
+from webmap.render.styles import styles_in, stylesheet
 from webmap.web.api import requested_result, store_result
 from webmap.web.data import map_data
 from webmap.web.errors import current_catalog, current_renderings
+from webmap.web.i18n import country_name, current_language, sort_key
 from webmap.web.links import is_static_site, site_url
+from webmap.web.messages import browser_messages
 
 bp = Blueprint("pages", __name__)
 NEARBY_CAPITALS = 12
@@ -39,19 +35,16 @@ PAGE_SIZE = 200  # rows per page of the list
 SEED_STORY = "oreshnik-2024-2025"
 # Layers our map script draws beneath the reports: names, rivers and lakes.
 BASEMAP_LAYERS = ("labels", "cities", "rivers", "lakes")
-ALLIANCE_NAMES = {"NATO": "NATO", "CSTO": "CSTO", "UNION-STATE": "Russia–Belarus Union State"}
+ALLIANCE_NAMES = {t.code: t.label for t in ALLIANCE_TERMS}
 
 
 @bp.app_context_processor
 def _styles() -> dict:
-    """Give every template the style tables, so labels read the same everywhere."""
-    return {
-        "kinds": KIND_STYLES,
-        "statuses": STATUS_STYLES,
-        "blocs": BLOC_STYLES,
-        "areas": AREA_STYLES,
-        "affiliations": AFFILIATION_LABELS,
-    }
+    """Give every template the style tables in the page's language, so labels read the same."""
+    tables = styles_in(_)
+    keys = ("kinds", "statuses", "blocs", "areas", "affiliations")
+    precisions = {t.code: _(t.label) for t in PRECISION_TERMS}
+    return {**{key: tables[key] for key in keys}, "precisions": precisions}
 
 
 @bp.get("/")
@@ -59,33 +52,44 @@ def index() -> str:
     """Show the map."""
     store = current_catalog()
     rendered = current_renderings()
+    lang = current_language()
     as_of = request.args.get("as_of", "").strip()
+    in_lang = {"lang": lang} if lang != DEFAULT_LANGUAGE else {}  # texts and dates in it
     urls = {
         # The record as it stood on as_of, when asked (the API checks the day).
         # The map's light view (popups fetch the full record); the static site ships it whole.
-        "reportsUrl": site_url("api.reports", view="map", **({"as_of": as_of} if as_of else {}))
+        "reportsUrl": site_url(
+            "api.reports", view="map", **({"as_of": as_of} if as_of else {}), **in_lang
+        )
         if not is_static_site()
         else site_url("api.reports"),
-        "reportApiUrl": None if is_static_site() else site_url("api.report", report_id="REPORT_ID"),
+        "reportApiUrl": None
+        if is_static_site()
+        else site_url("api.report", report_id="REPORT_ID", **in_lang),
         "reportsFullUrl": None
         if is_static_site()
-        else site_url("api.reports", **({"as_of": as_of} if as_of else {})),
+        else site_url("api.reports", **({"as_of": as_of} if as_of else {}), **in_lang),
+        # A search asks the server which reports it finds, in every language and spelling
+        # (the static site searches its own data, which carries each report's folded text).
+        "searchUrl": None
+        if is_static_site()
+        else site_url("api.reports", view="ids", **({"as_of": as_of} if as_of else {})),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
         # Named by the data version, so they can be cached for good (see api.layer).
         "layerUrls": {
             "overview": site_url("api.layer", name="countries", v=store.version),
             "closeup": site_url("api.layer", name="countries-closeup", v=store.version),
-            "ranges": site_url("api.layer", name="ranges", v=store.version),
+            "ranges": site_url("api.layer", name="ranges", v=store.version, **in_lang),
             **{
                 name: site_url("api.layer", name=name, v=store.version)
                 for name in BASEMAP_LAYERS
-                if name in rendered.layer_json and name != "labels"
+                if name in rendered.layer_json and name not in ("labels", "cities")
             },
-            **(
-                {"labels": site_url("api.layer", name="labels", v=store.version, lang="en")}
-                if "labels" in rendered.layer_json
-                else {}
-            ),
+            **{  # the names in the page's language only
+                name: site_url("api.layer", name=name, v=store.version, lang=lang)
+                for name in ("labels", "cities")
+                if name in rendered.layer_json
+            },
         },
     }
     if is_static_site():  # file:// cannot fetch, so the data comes as scripts
@@ -97,9 +101,15 @@ def index() -> str:
             **urls,
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": rendered.map_parts.country_style,
-            "stories": [story.to_dict() for story in store.stories],
-        }
+            "stories": [story.in_language(lang).to_dict() for story in store.stories],
+            # Each names.json entry's spellings, folded: a report's derived.names point here
+            # (the static site searches in the browser; the served map asks the server).
+            "names": store.spellings.table() if is_static_site() else [],
+            "lang": lang,
+        },
+        _,
     )
+    stories = [story.in_language(lang) for story in store.stories]
     try:  # the counts before the script has run; a bad filter is the map's to explain
         counts = requested_result(facets=True).facets
     except FilterError:
@@ -111,12 +121,13 @@ def index() -> str:
         config=config,
         count=len(store.index),
         facets=facet_choices(store.index.actors),
-        stories=store.stories,
+        stories=stories,
         embed=request.args.get("embed") == "1",
         data_note=data_note(store),
-        as_of=written_date(store.index.newest_day()),
-        seed_story=next((s for s in store.stories if s.id == SEED_STORY), None)
-        or (store.stories[0] if store.stories else None),
+        as_of=written_date(store.index.newest_day(), lang),
+        messages=browser_messages(lang),
+        seed_story=next((s for s in stories if s.id == SEED_STORY), None)
+        or (stories[0] if stories else None),
         map_digest=rendered.map_digest,
         link_problem=link_problem(request.args.to_dict(flat=False)),
         **form_state(),
@@ -125,10 +136,10 @@ def index() -> str:
 
 # What each filter of a link is, in a teacher's words.
 LINK_PARTS = {
-    "from": "the start date",
-    "to": "the end date",
-    "bbox": "the map area",
-    "q": "the search",
+    "from": N_("the start date"),
+    "to": N_("the end date"),
+    "bbox": N_("the map area"),
+    "q": N_("the search"),
 }
 
 
@@ -137,21 +148,33 @@ def link_problem(args: dict[str, list[str]]) -> str:
     try:
         parse_criteria(args)
     except FilterError as exc:
-        name, _, reason = str(exc).partition(": ")
-        part = LINK_PARTS.get(name, "a filter")
-        return (
-            f"This link's {part} ({name}=) cannot be used, so the map leaves it out and shows "
-            f"more reports than the link meant: {reason}."
+        name, reason = exc.param, filter_reason(exc)
+        part = _(LINK_PARTS[name]) if name in LINK_PARTS else _("a filter")
+        return _(
+            "This link's %(part)s (%(name)s=) cannot be used, so the map leaves it out and "
+            "shows more reports than the link meant: %(reason)s.",
+            part=part,
+            name=name,
+            reason=reason,
         )
     return ""
+
+
+def filter_reason(exc: FilterError) -> str:
+    """Say what is wrong with a filter value, in the page's language."""
+    return _(exc.reason, **exc.values)
 
 
 def data_note(store) -> str:
     """Say which data a printed page shows: the date of its newest report, then its version."""
     newest = store.index.newest_day()
     if not newest:
-        return f"No reports yet · version {store.version}"
-    return f"Data as of {written_date(newest)} · version {store.version}"
+        return _("No reports yet · version %(version)s", version=store.version)
+    return _(
+        "Data as of %(date)s · version %(version)s",
+        date=written_date(newest, current_language()),
+        version=store.version,
+    )
 
 
 def form_state() -> dict:
@@ -174,21 +197,25 @@ def form_state() -> dict:
 
 def facet_choices(actors: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     """Return the values a reader can filter by, with their labels, per filter."""
+    tables = styles_in(_)
     return {
-        "kind": [(k, v["label"]) for k, v in KIND_STYLES.items()],
-        "status": [(k, v["label"]) for k, v in STATUS_STYLES.items()],
-        "affiliation": list(AFFILIATION_LABELS.items()),
+        "kind": [(k, v["label"]) for k, v in tables["kinds"].items()],
+        "status": [(k, v["label"]) for k, v in tables["statuses"].items()],
+        "affiliation": list(tables["affiliations"].items()),
         "actor": actor_choices(actors),
     }
 
 
 def actor_choices(actors: Iterable[str]) -> list[tuple[str, str]]:
-    """Return (code, name) for every actor the reports name: alliances first, then countries."""
+    """Return (code, name) for every actor the reports name: alliances first, then countries.
+
+    Names are in the page's language (CLDR's territory names), sorted the language's way.
+    """
     codes = set(actors)
-    alliances = [(c, ALLIANCE_NAMES[c]) for c in ALLIANCE_CODES if c in codes]
+    alliances = [(c, _(ALLIANCE_NAMES[c])) for c in ALLIANCE_CODES if c in codes]
     countries = sorted(
-        ((c, COUNTRY_NAMES.get(c, c)) for c in codes - set(ALLIANCE_CODES)),
-        key=lambda pair: pair[1],
+        ((c, country_name(c)) for c in codes - set(ALLIANCE_CODES)),
+        key=lambda pair: sort_key(pair[1]),
     )
     return alliances + countries
 
@@ -239,7 +266,7 @@ def reports() -> Response:
     try:
         result = requested_result(facets=True)
     except FilterError as exc:
-        error = str(exc)
+        error = f"{exc.param}: {filter_reason(exc)}"
         result = store_result(ReportQuery(), facets=True)
     sort = request.args.get("sort", "date")
     sort = sort if sort in SORT_COLUMNS else "date"
@@ -256,7 +283,7 @@ def reports() -> Response:
     download_args = {} if error or is_static_site() else filter_args(request.args.to_dict(False))
     html = render_template(
         "reports.html",
-        reports=[index.report(i) for i in rows[first : first + per_page]],
+        reports=[in_page_language(index.report(i)) for i in rows[first : first + per_page]],
         matched=len(rows),
         first=first,
         page=page,
@@ -268,7 +295,9 @@ def reports() -> Response:
         order=order,
         facets=facet_choices(index.actors),
         counts=result.facets,
-        as_of_day=written_date(result.query.as_of) if result.query.as_of else "",
+        as_of_day=written_date(result.query.as_of, current_language())
+        if result.query.as_of
+        else "",
         filtered=result.query.filtered,
         download_args=download_args,
         sort_url=_sort_url,
@@ -301,11 +330,16 @@ def report(report_id: str) -> str:
     found: Report | None = store.by_id.get(report_id)
     if found is None:
         abort(404)
-    related = [store.by_id[r] for r in found.related if r in store.by_id]
+    lang = current_language()
+    found = in_page_language(found)
+    related = [in_page_language(store.by_id[r]) for r in found.related if r in store.by_id]
     countries = store.atlas.layers["countries"]
     today = date.today().isoformat()
     blocs = {iso3: store.atlas.bloc_of(iso3, today) for iso3 in countries["iso3"]}
-    label = f"Map of the area around {found.place}; the red dot marks the report's location"
+    label = _(
+        "Map of the area around %(place)s; the red dot marks the report's location",
+        place=found.place,
+    )
     minimap = minimap_svg(countries, blocs, found.lon, found.lat, label)
     cities = store.atlas.layers["cities"]
     return render_template(
@@ -314,9 +348,12 @@ def report(report_id: str) -> str:
         report=found,
         related=related,
         minimap=minimap,
-        distances=nearest(found.lon, found.lat, capitals(cities))[:NEARBY_CAPITALS],
-        in_range=capitals_in_range(found, cities),
-        ring_label=ring_label(found) if found.range_km else "",
+        distances=nearest(found.lon, found.lat, capitals(cities, lang))[:NEARBY_CAPITALS],
+        in_range=capitals_in_range(found, cities, lang),
+        ring_label=ring_label(found, _) if found.range_km else "",
+        actor_names=[
+            _(ALLIANCE_NAMES[a]) if a in ALLIANCE_NAMES else country_name(a) for a in found.actors
+        ],
     )
 
 
@@ -327,15 +364,21 @@ def story(story_id: str) -> str:
     found = next((s for s in store.stories if s.id == story_id), None)
     if found is None:
         abort(404)
-    steps = [(step, store.by_id[step.report]) for step in found.steps]
+    found = found.in_language(current_language())
+    steps = [(step, in_page_language(store.by_id[step.report])) for step in found.steps]
     return render_template("story.html", story=found, steps=steps)
+
+
+def in_page_language(report: Report) -> Report:
+    """Return the report with its texts in the page's language where it has them."""
+    return report.in_language(current_language())
 
 
 def init_app(app: Flask) -> None:
     """Register the pages blueprint, its date words and source helpers, and the history pages."""
     from webmap.web import history_pages
 
-    app.add_template_filter(written_edtf, "written_date")
+    app.add_template_filter(lambda text: written_edtf(text, current_language()), "written_date")
     app.jinja_env.globals.update(archive_lookup=archive_lookup_url, stance_groups=group_by_stance)
     app.register_blueprint(bp)
     history_pages.init_app(app)

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 from webmap.record.exports import export_bytes
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES
 from webmap.web.data import SITE_MODE
 from webmap.web.errors import current_catalog, current_renderings
 from webmap.web.links import STATIC_DATA
@@ -24,9 +25,10 @@ MARKER = ".webmap-site"  # in every site build_site writes: it may replace that 
 SITE_ENVIRON = {SITE_MODE: True}  # what makes a request render a page of the static site
 
 
-def _pages(app: Flask) -> list[tuple[str, str]]:
-    """Return (URL path, output file) for every page of the site."""
-    with app.test_request_context(environ_overrides=SITE_ENVIRON):
+def _pages(app: Flask, lang: str = "") -> list[tuple[str, str]]:
+    """Return (URL path, output file) for every page of the site (in lang's folder)."""
+    query = f"?lang={lang}" if lang else ""
+    with app.app_context(), app.test_request_context(f"/{query}", environ_overrides=SITE_ENVIRON):
         store = current_catalog()
         script = f"map.{current_renderings().map_digest}.js"
         pages = [("/", "index.html"), ("/reports", "reports.html"), (f"/{script}", script)]
@@ -36,10 +38,19 @@ def _pages(app: Flask) -> list[tuple[str, str]]:
     return pages
 
 
-def _data_script(key: str, payload: bytes) -> bytes:
-    """Wrap JSON in a script that files it under key in window.webmapData."""
+def _data_script(key: str, payload: bytes, shared: bool = False) -> bytes:
+    """Wrap JSON in a script that files it under key in window.webmapData.
+
+    A shared file (a layer) is also filed under the name a language folder's page gives it
+    (../data/...), so every folder's map finds it.
+    """
+    alias = b""
+    if shared:
+        alias = b"window.webmapData[" + json.dumps("../" + key).encode() + b"] = "
     return (
-        b"window.webmapData = window.webmapData || {};\nwindow.webmapData["
+        b"window.webmapData = window.webmapData || {};\n"
+        + alias
+        + b"window.webmapData["
         + json.dumps(key).encode()
         + b"] = "
         + payload
@@ -53,7 +64,10 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
 
     def page(url: str) -> Callable[[], bytes]:
         def render() -> bytes:
-            response = client.get(url, environ_overrides=SITE_ENVIRON)
+            # A fresh app context per page: Flask-Babel keeps the locale on it, and a request
+            # inside a running context would reuse the first page's language.
+            with app.app_context():
+                response = client.get(url, environ_overrides=SITE_ENVIRON)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}")
             return response.data
@@ -68,7 +82,20 @@ def site_files(app: Flask) -> Iterable[tuple[str, Callable[[], bytes]]]:
         if endpoint == "api.layer" and name not in layers:
             continue  # a layer this data folder does not have
         url = "/api/reports" if endpoint == "api.reports" else f"/api/layers/{name}"
-        yield out, lambda url=url, out=out: _data_script(out, page(url)())
+        shared = endpoint == "api.layer"
+        yield out, lambda url=url, out=out, shared=shared: _data_script(out, page(url)(), shared)
+    # Every other language in a folder of its own, laid out as the root: its pages, and the
+    # reports with their texts in that language; static files, layers and downloads are shared.
+    for lang in LANGUAGES:
+        if lang == DEFAULT_LANGUAGE:
+            continue
+        for url, out in _pages(app, lang):
+            yield f"{lang}/{out}", page(f"{url}?lang={lang}")
+        data = STATIC_DATA[("api.reports", "")]
+        yield (
+            f"{lang}/{data}",
+            lambda lang=lang, data=data: _data_script(data, page(f"/api/reports?lang={lang}")()),
+        )
     with app.app_context():
         reports = current_catalog().reports
     for fmt in ("geojson", "csv", "kml"):

@@ -54,15 +54,37 @@
     return spans.get(text);
   }
 
+  /* The page's language (webmap-i18n.js); English where there is none (node, tests). */
+  function pageLang() { return (window.webmapI18n && window.webmapI18n.lang) || "en"; }
+  function words(message, values) {
+    return window.webmapI18n ? window.webmapI18n._(message, values) : message.replace("%(date)s", values.date);
+  }
+  const formats = new Map();
+  /* A day or a month written the language's way by the browser's CLDR data (Intl), as the
+   * server writes it with Babel: "6 grudnia 2024", "грудень 2024 р.". */
+  function intlFormat(withDay) {
+    const key = `${pageLang()}:${withDay}`;
+    if (!formats.has(key)) {
+      const options = { month: "long", year: "numeric", timeZone: "UTC", ...(withDay ? { day: "numeric" } : {}) };
+      formats.set(key, new Intl.DateTimeFormat(pageLang(), options));
+    }
+    return formats.get(key);
+  }
+  function utcDay(parts) { return new Date(Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2] || 1))); }
+
   function writtenPartial(text) {
     const parts = text.split("-");
+    if (pageLang() !== "en" && parts.length > 1) return intlFormat(parts.length === 3).format(utcDay(parts));
     if (parts.length === 3) return `${Number(parts[2])} ${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
     if (parts.length === 2) return `${MONTHS[Number(parts[1]) - 1]} ${parts[0]}`;
     return parts[0];
   }
 
   function writtenPart(part, bare) {
-    return (part.about ? "about " : "") + (bare || writtenPartial(part.date)) + (part.unsure ? " (uncertain)" : "");
+    let text = bare || writtenPartial(part.date);
+    if (part.about) text = words("about %(date)s", { date: text });
+    if (part.unsure) text = words("%(date)s (uncertain)", { date: text });
+    return text;
   }
 
   /* An EDTF date in words, as written_edtf in dates.py: "about December 2025", "July–December 2025". */
@@ -75,20 +97,32 @@
     const pb = b.date.split("-");
     const plain = !a.about && !a.unsure;
     if (plain && pa.length === 1 && pb.length === 1) return `${a.date}–${writtenPart(b)}`;
+    if (pageLang() !== "en") {
+      const range = plain && !b.about && !b.unsure && pa[0] === pb[0] && pa.length === pb.length && pa.length > 1;
+      if (range && intlFormat(pa.length === 3).formatRange) return intlFormat(pa.length === 3).formatRange(utcDay(pa), utcDay(pb));
+      return `${writtenPart(a)} – ${writtenPart(b)}`;
+    }
     if (plain && pa[0] === pb[0] && pa.length === 2 && pb.length === 2) return `${MONTHS[Number(pa[1]) - 1]}–${writtenPart(b)}`;
     if (plain && pa.length === 3 && pb.length === 3 && pa[0] === pb[0] && pa[1] === pb[1]) return `${Number(pa[2])}–${writtenPart(b)}`;
     return `${writtenPart(a)} – ${writtenPart(b)}`;
   }
 
-  function formatPeriod(text) { return String(text).split("/").map(formatDate).join(" to "); }
+  function formatPeriod(text) {
+    if (pageLang() !== "en") return formatDate(text);
+    return String(text).split("/").map(formatDate).join(" to ");
+  }
+
+  /* A whole number written the page language's way: 1,234 · 1 234 · 1.234. */
+  function formatNumber(n) { return Math.round(n).toLocaleString(pageLang() === "en" ? "en-GB" : pageLang()); }
 
   /* Characters no text may hold (validation.UNSAFE_RANGES): a search reads them as spaces. */
   const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|[\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/gu;
   /* What Python's str.split() splits on (str.isspace), which JavaScript's \s is not quite. */
   const SPACES = /[\t\n\v\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
 
-  /* Text as a search compares it, as filters.fold: NFKC, case-folded with the server's table of
-   * characters whose fold is not their lowercase (ß -> ss, ς -> σ), NFKC again. */
+  /* Text as a search compares it, as filters.fold: NFKC, case-folded and diacritics folded with
+   * the server's table of characters whose fold is not their lowercase (ß -> ss, ς -> σ,
+   * ł -> l, é -> e, ё -> е; й stays), NFKC again. */
   function fold(text, table) {
     const folds = table || {};
     let out = "";
@@ -96,6 +130,18 @@
       out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch.toLowerCase();
     }
     return out.normalize("NFKC");
+  }
+
+  /* A report's derived.names point into the map's table of spellings (config.names, one text
+   * per names.json entry): add them to its search text once, so the map finds Орешник,
+   * Oresznik and Krzyczew as the API does. */
+  function addNames(feature, table) {
+    const d = feature && feature.properties && feature.properties.derived;
+    if (!d || !Array.isArray(d.names) || d.spelled || !Array.isArray(table)) return feature;
+    const spelled = d.names.map((i) => table[i]).filter((t) => typeof t === "string" && t);
+    if (spelled.length) d.search = `${d.search} ${spelled.join(" ")}`;
+    d.spelled = true;
+    return feature;
   }
 
   function codePoints(word) { return Array.from(word, (ch) => ch.codePointAt(0)); }
@@ -144,9 +190,13 @@
     if (skip !== "actor" && c.actor.length && !(p.actors || []).some((a) => c.actor.includes(a))) return false;
     if (skip !== "affiliation" && c.affiliation.length
       && !(p.sources || []).some((s) => c.affiliation.includes(s.affiliation))) return false;
-    if (c.q) {
-      const text = p.derived.search;
-      if (!c.q.split(" ").every((word) => text.includes(word))) return false;
+    if (c.q) {  // the ids the server found (qIds), or the report's own folded text (static site)
+      if (c.qIds) {
+        if (!c.qIds.has(p.id)) return false;
+      } else {
+        const text = p.derived.search || "";
+        if (!c.q.split(" ").every((word) => text.includes(word))) return false;
+      }
     }
     if (c.bbox) {
       const [west, south, east, north] = c.bbox;
@@ -187,7 +237,7 @@
   }
 
   window.webmapCore = {
-    LIST_FILTERS, dateSpan, formatDate, formatPeriod, fold, searchWords, parseCriteria, matches,
+    LIST_FILTERS, dateSpan, formatDate, formatPeriod, formatNumber, fold, searchWords, parseCriteria, matches, addNames,
     facetCounts, blocOn, addMonths,
   };
 })();

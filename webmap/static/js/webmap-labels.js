@@ -31,7 +31,7 @@
       style: (f) => ({ color: config.river, weight: (f.properties.scalerank || 6) <= 3 ? 1.6 : 1.1, opacity: 0.9 }),
     }).addTo(water);
     water.addTo(map);
-    wm.control.addOverlay(water, "Rivers and lakes");
+    wm.control.addOverlay(water, window.webmapI18n._("Rivers and lakes"));
   }
 
   /* ---- names ---- */
@@ -60,10 +60,15 @@
   function lang() { return root.lang || "en"; }
   function nameOf(props) { return (props.names && props.names[lang()]) || props.name; }
 
+  /* Countries' names in the page's language, for their tooltips too. */
+  const countryNames = new Map();  // iso3 -> name
+  function countryName(iso3) { return countryNames.get(iso3); }
+
   function setNames(labels, cities) {
     candidates = [];
     for (const f of labels.features) {
       const p = f.properties;
+      if (p.kind === "country" && p.iso3) countryNames.set(p.iso3, nameOf(p));
       const [lon, lat] = f.geometry.coordinates;
       const country = p.kind === "country";
       const size = country ? countrySize(p.area_km2 || 0) : (p.rank || 3) <= 1 ? 18 : (p.rank || 3) <= 2 ? 16 : 14;
@@ -85,6 +90,12 @@
       });
     }
     candidates.sort((a, b) => a.order - b.order);
+    if (lang() !== "en") {
+      wm.map.eachLayer((layer) => {
+        const p = layer.feature && layer.feature.properties;
+        if (p && p.iso3 && countryNames.has(p.iso3) && p.bloc) p.name = countryNames.get(p.iso3);
+      });
+    }
     relayout();
   }
 
@@ -311,7 +322,7 @@
     ]).then(([labels, cities]) => {
       setNames(labels, cities);
       namesLayer.addTo(map);
-      wm.control.addOverlay(namesLayer, "Names of countries, seas and cities");
+      wm.control.addOverlay(namesLayer, window.webmapI18n._("Names of countries, seas and cities"));
     });
   }
 
@@ -330,7 +341,7 @@
   }
 
   window.webmapLabels = {
-    start, startWater, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
+    start, startWater, countryName, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
     anchorsOf: (iso3) => visibleAnchors(candidates.find((c) => c.props.iso3 === iso3)).length,
     setEnabled(on) { if (on) namesLayer.addTo(map); else namesLayer.remove(); },
   };

@@ -4,6 +4,7 @@
   "use strict";
 
   const core = window.webmapCore;
+  const { _, ngettext } = window.webmapI18n;
   const config = JSON.parse(document.getElementById("webmap-config").textContent);
   const folium = window.webmapFolium;
   const map = folium.map;
@@ -20,7 +21,7 @@
     const script = (config.dataScripts || {})[url];
     if (!script) {
       return fetch(url).then((response) => {
-        if (!response.ok) throw new Error(`the server answered ${response.status}`);
+        if (!response.ok) throw new Error(_("the server answered %(status)s", { status: response.status }));
         return response.json();
       });
     }
@@ -28,7 +29,7 @@
       const tag = document.createElement("script");
       tag.src = script;
       tag.onload = () => resolve(window.webmapData[url]);
-      tag.onerror = () => reject(new Error(`${script} could not be loaded`));
+      tag.onerror = () => reject(new Error(_("%(file)s could not be loaded", { file: script })));
       document.head.append(tag);
     });
   }
@@ -86,7 +87,7 @@
     }
     const affiliation = config.affiliations[source.affiliation] || config.affiliations.unknown;
     item.append(" ", el("span", `affiliation affiliation-${source.affiliation}`, affiliation));
-    if (source.published) item.append(" ", el("span", "published", `published ${core.formatDate(source.published)}`));
+    if (source.published) item.append(" ", el("span", "published", _("published %(date)s", { date: core.formatDate(source.published) })));
     if (source.says) item.append(el("span", "source-says", source.says));
     return item;
   }
@@ -96,7 +97,7 @@
   function sourceGroups(sources) {
     const stances = config.stances || {};
     const groups = [];
-    for (const [code, label] of [...Object.entries(stances), ["", "Sources"]]) {
+    for (const [code, label] of [...Object.entries(stances), ["", _("Sources")]]) {
       const members = sources.filter((s) => (code ? s.stance === code : !(s.stance in stances)));
       if (!members.length) continue;
       const list = el("ol", "sources");
@@ -106,6 +107,13 @@
     return groups;
   }
 
+  /* Where a report's texts came from, when the page is not in English (localized.py marks it). */
+  function translationNote(p) {
+    if (p.translated_by === "machine") return _("Machine translation");
+    if (p.untranslated) return _("Not yet translated: shown in English");
+    return "";
+  }
+
   function popupContent(feature) {
     const p = feature.properties;
     const box = el("article", "report-popup");
@@ -113,29 +121,31 @@
     const head = el("p", "report-kind");
     head.append(badge(p), " ", kindStyle(p.kind).label, " · ", el("span", `status status-${p.status}`, statusLabel(p.status)));
     box.append(head, el("h2", "report-title", p.title));
-    let when = core.formatDate(p.date);
-    if (p.expected) when += ` · expected ${core.formatPeriod(p.expected)}`;
+    const note = translationNote(p);
+    if (note) box.append(el("p", "translation-note", note));
+    let when = writtenDate(p);
+    if (p.expected) when += " · " + _("expected %(when)s", { when: writtenExpected(p) });
     box.append(el("p", "report-meta", `${when} · ${p.place}`));
     if (p.precision === "country") {
-      box.append(el("p", "report-precision", "No exact place is known: the report is about the whole country (dashed outline)."));
+      box.append(el("p", "report-precision", _("No exact place is known: the report is about the whole country (dashed outline).")));
     } else if (p.precision === "region") {
-      box.append(el("p", "report-precision", "The place is known only to the region (dashed ring on the marker)."));
+      box.append(el("p", "report-precision", _("The place is known only to the region (dashed ring on the marker).")));
     }
-    box.append(el("p", "report-claimant", `Claimed by: ${p.claimed_by || "no single claimant"}`));
-    box.append(el("p", "report-summary", p.summary));
+    box.append(el("p", "report-claimant", _("Claimed by: %(who)s", { who: p.claimed_by || _("no single claimant") })));
+    if (p.summary) box.append(el("p", "report-summary", p.summary));  // the light view has none
     const sources = p.sources || [];
-    box.append(el("h3", null, sources.length === 1 ? "Source (only one)" : `Sources (${sources.length})`));
+    box.append(el("h3", null, sources.length === 1 ? _("Source (only one)") : _("Sources (%(n)s)", { n: sources.length })));
     box.append(...sourceGroups(sources));
     const caveat = p.derived && p.derived.caveat;
     if (caveat) box.append(el("p", "caveat", caveat));
     if (p.range_km && window.webmapTools && window.webmapTools.hasRing(p.id)) box.append(ringButton(p));
-    const more = el("a", "report-link", "Full report page");
+    const more = el("a", "report-link", _("Full report page"));
     more.href = config.reportPageUrl.replace("REPORT_ID", encodeURIComponent(p.id));
     const footer = el("p", "report-footer");
     footer.append(more);
     const group = areaOf.get(p.id);
     if (group && group.shown.size > 1) {
-      const back = el("button", "area-back", `◀ All ${reportsWord(group.shown.size)} about ${group.name}`);
+      const back = el("button", "area-back", "◀ " + ngettext("The %(n)s report about %(place)s", "All %(n)s reports about %(place)s", group.shown.size, { place: group.name }));
       back.type = "button";
       back.addEventListener("click", () => group.badge.openPopup());
       footer.append(" ", back);
@@ -150,7 +160,7 @@
     button.type = "button";
     const label = () => {
       const on = tools.chosenRings.has(p.id);
-      button.textContent = on ? "Hide range ring" : `Show range ring (${Math.round(p.range_km).toLocaleString("en-GB")} km)`;
+      button.textContent = on ? _("Hide range ring") : _("Show range ring (%(km)s km)", { km: core.formatNumber(p.range_km) });
       button.setAttribute("aria-pressed", String(on));
     };
     label();
@@ -203,7 +213,14 @@
     if (!feature.properties.slim || !config.reportApiUrl) return Promise.resolve(feature);
     if (!fullRecords.has(id)) {
       fullRecords.set(id, loadJson(config.reportApiUrl.replace("REPORT_ID", encodeURIComponent(id)))
-        .then((full) => { feature.properties = full.properties; return feature; })
+        .then((full) => {
+          // Keep the dates the light view had written in the page's language.
+          const written = feature.properties.derived || {};
+          feature.properties = full.properties;
+          const derived = feature.properties.derived || (feature.properties.derived = {});
+          for (const key of ["written_date", "written_expected"]) if (written[key]) derived[key] = written[key];
+          return core.addNames(feature, config.names);
+        })
         .catch((error) => { fullRecords.delete(id); throw error; }));
     }
     return fullRecords.get(id);
@@ -223,7 +240,7 @@
           })
           .catch((error) => {
             box.removeAttribute("aria-busy");
-            box.append(el("p", "caveat", `The sources could not be loaded (${error.message}). Try again.`));
+            box.append(el("p", "caveat", _("The sources could not be loaded (%(error)s). Try again.", { error: error.message })));
           });
       }
       return box;
@@ -235,7 +252,7 @@
   function markerFor(feature) {
     const [lon, lat] = feature.geometry.coordinates;
     const p = feature.properties;
-    const label = `${p.title} (${kindStyle(p.kind).label}, ${statusLabel(p.status)}, ${core.formatDate(p.date)})`;
+    const label = `${p.title} (${kindStyle(p.kind).label}, ${statusLabel(p.status)}, ${writtenDate(p)})`;
     const icon = new NamedIcon({
       build: () => badge(p), className: `report-marker precision-${p.precision}`, iconSize: [28, 28], iconAnchor: [14, 14],
       popupAnchor: [0, -12], label: label, reportId: p.id,
@@ -262,7 +279,7 @@
       span.setAttribute("aria-hidden", "true");
       return new NamedIcon({
         html: span, className: "report-cluster", iconSize: [38, 38],
-        label: `${count} reports here; press Enter to zoom in`,
+        label: ngettext("%(n)s report here; press Enter to zoom in", "%(n)s reports here; press Enter to zoom in", count),
       });
     },
   });
@@ -289,7 +306,12 @@
     return [...counts].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0][0];
   }
 
-  function reportsWord(n) { return n === 1 ? "1 report" : `${n} reports`; }
+  function reportsWord(n) { return ngettext("%(n)s report", "%(n)s reports", n); }
+
+  /* A report's date in the page's language: written by the server (derived.written_date), or
+   * here when the record came without it. */
+  function writtenDate(p) { return (p.derived && p.derived.written_date) || core.formatDate(p.date); }
+  function writtenExpected(p) { return (p.derived && p.derived.written_expected) || core.formatPeriod(p.expected); }
 
   function badgeIcon(group) {
     const node = el("span", "area-badge-inner");
@@ -297,7 +319,7 @@
     node.setAttribute("aria-hidden", "true");
     return new NamedIcon({
       html: node, className: `area-badge area-${group.precision}`, iconSize: null,
-      label: `${group.shown.size} ${group.name}: ${reportsWord(group.shown.size)} about ${group.name} as a whole, with no exact place; press Enter for the list`,
+      label: group.shown.size + " " + group.name + ": " + ngettext("%(n)s report about %(place)s as a whole, with no exact place; press Enter for the list", "%(n)s reports about %(place)s as a whole, with no exact place; press Enter for the list", group.shown.size, { place: group.name }),
     });
   }
 
@@ -348,7 +370,7 @@
   function areaList(group) {
     const box = el("div", "area-list");
     box.append(el("h2", "area-list-title", `${group.name}: ${reportsWord(group.shown.size)}`));
-    box.append(el("p", "area-list-note", "These reports name no exact place inside the area, so they are listed here instead of pinned."));
+    box.append(el("p", "area-list-note", _("These reports name no exact place inside the area, so they are listed here instead of pinned.")));
     const list = el("ul", "area-list-items");
     for (const f of group.features) {
       const p = f.properties;
@@ -357,7 +379,7 @@
       button.type = "button";
       button.dataset.reportId = p.id;
       button.append(badge(p), " ", el("span", "area-list-headline", p.title), " ",
-        el("span", "area-list-date", `${core.formatDate(p.date)} · ${statusLabel(p.status)}`));
+        el("span", "area-list-date", `${writtenDate(p)} · ${statusLabel(p.status)}`));
       button.addEventListener("click", () => openAreaReport(p.id));
       const item = el("li");
       item.append(button);
@@ -433,7 +455,7 @@
     }
     for (const group of areaGroups.values()) group.name = groupName(group.features);
     reportsLayer.addTo(map);
-    folium.control.addOverlay(reportsLayer, "Reports");
+    folium.control.addOverlay(reportsLayer, _("Reports"));
   }
 
   /* Show only the reports whose ids are in `ids` (a Set); resolves once all are placed. */
@@ -584,6 +606,8 @@
     const bloc = core.blocOn(layer.feature.properties.bloc_changes, blocDay);
     layer.feature.properties.bloc = bloc;
     layer.feature.properties.bloc_label = config.blocs[bloc].label;
+    const named = window.webmapLabels && window.webmapLabels.countryName(layer.feature.properties.iso3);
+    if (named) layer.feature.properties.name = named;
     layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
   }
 

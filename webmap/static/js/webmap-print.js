@@ -7,6 +7,7 @@
   "use strict";
 
   const core = window.webmapCore;
+  const { _, ngettext } = window.webmapI18n;
   const wm = window.webmapMap;
   const map = wm.map;
   const config = wm.config;
@@ -190,11 +191,12 @@
     item.append(el("span", "print-number", number));
     const body = el("div", "print-body");
     const head = el("p", "print-head");
-    head.append(el("span", "print-date", core.formatDate(p.date)), " · ", el("strong", "print-title", p.title));
+    const written = (p.derived && p.derived.written_date) || core.formatDate(p.date);
+    head.append(el("span", "print-date", written), " · ", el("strong", "print-title", p.title));
     const facts = el("p", "print-facts");
     facts.append(
-      el("span", "print-status", `Status: ${statusLabel(p.status)}`), " · ",
-      `${kindLabel(p.kind)} · Place: ${p.place} · Claimed by: ${p.claimed_by || "no single claimant"}`,
+      el("span", "print-status", _("Status: %(status)s", { status: statusLabel(p.status) })), " · ",
+      kindLabel(p.kind) + " · " + _("Place: %(place)s", { place: p.place }) + " · " + _("Claimed by: %(who)s", { who: p.claimed_by || _("no single claimant") }),
     );
     const sources = el("ul", "print-sources");
     for (const s of p.sources || []) sources.append(sourceLine(s));
@@ -210,7 +212,8 @@
       for (const v of params.getAll(name)) kept.append(name, v);
     }
     const filters = [...kept.entries()].map(([k, v]) => `${k}=${v}`).join(", ");
-    return `${shown} of ${total} reports shown${filters ? ` (filters: ${filters})` : ""}`;
+    const text = ngettext("%(shown)s of %(n)s report shown", "%(shown)s of %(n)s reports shown", total, { shown });
+    return filters ? text + " (" + _("filters: %(filters)s", { filters }) + ")" : text;
   }
 
   /* ---- blocs told apart without colour ---- */

@@ -22,7 +22,7 @@
     const step = story.steps[index];
     player.hidden = false;
     title.textContent = story.title;
-    progress.textContent = `Step ${index + 1} of ${story.steps.length}`;
+    progress.textContent = window.webmapI18n._("Step %(step)s of %(steps)s", { step: index + 1, steps: story.steps.length });
     text.textContent = step.text;
     prev.disabled = index === 0;
     next.disabled = index === story.steps.length - 1;

@@ -6,6 +6,8 @@
   const wm = window.webmapMap;
   const map = wm.map;
   const config = wm.config;
+  const core = window.webmapCore;
+  const { _ } = window.webmapI18n;
   const EARTH_KM = 6371.0088;
 
   /* ---- range rings ---- */
@@ -65,7 +67,7 @@
     allRings.clearLayers();
     for (const id of chosenRings) ringLayers.get(id).addTo(map);
   });
-  wm.control.addOverlay(allRings, "Range rings (reported ranges)");
+  wm.control.addOverlay(allRings, _("Range rings (reported ranges)"));
 
   /* ---- measuring ---- */
 
@@ -105,6 +107,9 @@
   let button = null;
   let readout = null;
 
+  /* A distance in km (and miles), the numbers written the page language's way. */
+  function distanceWords(km) { return { km: core.formatNumber(km), miles: core.formatNumber(km * 0.621371) }; }
+
   function totalKm() {
     let km = 0;
     for (let i = 1; i < measurePoints.length; i++) km += distanceKm(measurePoints[i - 1], measurePoints[i]);
@@ -117,8 +122,8 @@
     measureLine.setLatLngs(path.length ? path : measurePoints);
     const km = Math.round(totalKm());
     readout.textContent = measurePoints.length < 2
-      ? "Click on the map to set the start, then the next point."
-      : `Distance: ${km.toLocaleString("en-GB")} km (about ${Math.round(km * 0.621371).toLocaleString("en-GB")} miles). Click to add a point; Esc to stop.`;
+      ? _("Click on the map to set the start, then the next point.")
+      : _("Distance: %(km)s km (about %(miles)s miles). Click to add a point; Esc to stop.", distanceWords(km));
     document.documentElement.dataset.measuredKm = String(km);
   }
 
@@ -147,7 +152,7 @@
       readout.hidden = true;
     } else {
       const km = Math.round(totalKm());
-      readout.textContent = `Distance: ${km.toLocaleString("en-GB")} km (about ${Math.round(km * 0.621371).toLocaleString("en-GB")} miles). Esc clears the line.`;
+      readout.textContent = _("Distance: %(km)s km (about %(miles)s miles). Esc clears the line.", distanceWords(km));
     }
   }
 
@@ -163,10 +168,12 @@
     }
     const [icon, word, more] = button.children;
     icon.textContent = on ? "■" : "↔";
-    word.textContent = on ? "Stop" : "Measure";
-    more.textContent = on ? " measuring" : " a distance";
-    button.setAttribute("aria-label", on ? "Stop measuring" : "Measure a distance");
-    button.title = on ? "Stop measuring (Esc)" : "Measure a distance: click on the map to set points";
+    word.textContent = on ? _("Stop") : _("Measure");
+    // The rest of the English label; other languages show the short word (their whole label
+    // is the button's name and title).
+    more.textContent = window.webmapI18n.lang !== "en" ? "" : on ? " measuring" : " a distance";
+    button.setAttribute("aria-label", on ? _("Stop measuring") : _("Measure a distance"));
+    button.title = on ? _("Stop measuring (Esc)") : _("Measure a distance: click on the map to set points");
   }
 
   const MeasureControl = L.Control.extend({

@@ -5,6 +5,7 @@
   "use strict";
 
   const core = window.webmapCore;
+  const { _, ngettext } = window.webmapI18n;
   const wm = window.webmapMap;
   const map = wm.map;
   const config = wm.config;
@@ -62,25 +63,59 @@
   }
 
   function describeTime(criteria) {
-    if (!criteria.from && !criteria.to) return "All dates. Countries show alliances today.";
-    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : "the start";
-    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : "today";
-    const asOf = criteria.to ? core.formatDate(criteria.to) : "today";
-    return `Reports from ${from} to ${to}. Countries show alliances as of ${asOf}.`;
+    if (!criteria.from && !criteria.to) return _("All dates. Countries show alliances today.");
+    const from = criteria.from ? core.formatDate(timeFrom.value || criteria.from) : _("the start");
+    const to = criteria.to ? core.formatDate(timeTo.value || criteria.to) : _("today");
+    const asOf = criteria.to ? core.formatDate(criteria.to) : _("today");
+    return _("Reports from %(from)s to %(to)s. Countries show alliances as of %(as_of)s.", { from, to, as_of: asOf });
   }
 
+  /* A search asks the server which reports it finds (one rule, on the server, for every
+   * language and script); the answers are kept, and the map shows the last one meanwhile. */
+  const searches = new Map();  // query -> promise of the ids found
+  const answered = new Map();  // query -> the ids found, once the server has answered
+  let lastFound = null;
+  function searchIds(q) {
+    if (!searches.has(q)) {
+      const url = `${config.searchUrl}${config.searchUrl.includes("?") ? "&" : "?"}q=${encodeURIComponent(q)}`;
+      searches.set(q, wm.loadJson(url)
+        .then((body) => { const ids = new Set(body.ids); answered.set(q, ids); return ids; })
+        .catch((error) => { searches.delete(q); throw error; }));
+    }
+    return searches.get(q);
+  }
+
+  function withSearch(criteria) {
+    if (!criteria.q || !config.searchUrl) return Promise.resolve(criteria);
+    return searchIds(criteria.q).then((ids) => ({ ...criteria, qIds: ids }));
+  }
+
+  let searching = null;
   let placed = Promise.resolve();
   function refresh() {
     const criteria = core.parseCriteria(filterParams(), config.fold);
+    if (criteria.q && config.searchUrl) {
+      const q = criteria.q;
+      const answer = searchIds(q);
+      answer.then((ids) => {
+        lastFound = ids;
+        if (searching === q) { searching = null; refresh(); }
+      }, () => {
+        if (searching === q) { searching = null; statusLine.textContent = _("The search could not reach the map's server. Try again."); }
+      });
+      const known = answered.get(q);
+      if (known) criteria.qIds = known;
+      else { searching = q; criteria.qIds = lastFound || new Set(); }
+    }
     const shown = features.filter((f) => core.matches(f, criteria));
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     updateCounts(criteria);
     wm.recolour(criteria.to || null);
-    blocDate.textContent = criteria.to ? `on ${core.formatDate(criteria.to)}` : "today";
+    blocDate.textContent = criteria.to ? _("on %(date)s", { date: core.formatDate(criteria.to) }) : _("today");
     timeSummary.textContent = describeTime(criteria);
-    const text = `${shown.length} of ${features.length} reports shown`;
+    const text = ngettext("%(shown)s of %(n)s report shown", "%(shown)s of %(n)s reports shown", features.length, { shown: shown.length });
     matchCount.textContent = text;
-    statusLine.textContent = shown.length ? `${text}. Click a marker for its sources.` : `${text}. Clear a filter to see more.`;
+    statusLine.textContent = text + ". " + (shown.length ? _("Click a marker for its sources.") : _("Clear a filter to see more."));
     root.dataset.shownReports = String(shown.length);
     return shown;
   }
@@ -93,11 +128,14 @@
   }
 
   const embedded = new URLSearchParams(window.location.search).get("embed") === "1";
+  // The language a link asked for stays in the URL, so a shared link opens in it.
+  const linkLang = new URLSearchParams(window.location.search).get("lang");
   const embedLink = document.getElementById("embed-open");
 
   function stateParams() {
     const params = filterParams();
     if (embedded) params.set("embed", "1");
+    if (linkLang) params.set("lang", linkLang);
     const story = window.webmapStories.state();
     if (openId && !story) params.set("report", openId);  // in a story, the step names the report
     const rings = [...window.webmapTools.chosenRings].sort();
@@ -223,7 +261,7 @@
     player = null;
     showBigDate("");
     playButton.setAttribute("aria-pressed", "false");
-    playButton.textContent = "▶ Play by month";
+    playButton.textContent = "▶ " + _("Play by month");
     syncUrl(true);
   }
 
@@ -234,7 +272,7 @@
     refresh();
     showBigDate(month);
     playButton.setAttribute("aria-pressed", "true");
-    playButton.textContent = "❚❚ Pause";
+    playButton.textContent = "❚❚ " + _("Pause");
     player = setInterval(() => {
       month = core.addMonths(month, 1);
       if (month > lastMonth) { stop(); return; }
@@ -252,16 +290,17 @@
   window.webmap = {
     playStepMs: 800,
     features: () => features,
-    /* Ids the browser shows for a query string such as "kind=strike&from=2024". */
+    /* Ids the browser shows for a query string such as "kind=strike&from=2024" (a promise). */
     filterIds(query) {
-      const criteria = core.parseCriteria(new URLSearchParams(query), config.fold);
-      return features.filter((f) => core.matches(f, criteria)).map((f) => f.properties.id).sort();
+      return withSearch(core.parseCriteria(new URLSearchParams(query), config.fold)).then((criteria) => (
+        features.filter((f) => core.matches(f, criteria)).map((f) => f.properties.id).sort()));
     },
   };
 
   wm.loadJson(config.reportsUrl)
     .then((collection) => {
       features = collection.features;
+      features.forEach((f) => core.addNames(f, config.names));
       const months = features.map((f) => f.properties.date.slice(0, 7)).filter((m) => m.length === 7).sort();
       firstMonth = months[0] || "";
       lastMonth = months[months.length - 1] || "";
@@ -294,7 +333,7 @@
       wm.showOverlays();
       wm.firstViewDone();
       window.webmapLabels.startWater();
-      statusLine.textContent = `The reports could not be loaded (${error.message}). Try reloading the page.`;
+      statusLine.textContent = _("The reports could not be loaded (%(error)s). Try reloading the page.", { error: error.message });
       statusLine.classList.add("map-status-error");
     });
 })();
