@@ -32,6 +32,10 @@ def violations(page) -> list[str]:
         "/reports",
         "/reports?sort=title&kind=deployment",
         "/reports/putin-oreshnik-belarus-announcement-2024",
+        "/ogc?f=html",
+        "/ogc/collections/reports?f=html",
+        "/ogc/collections/reports/items?f=html&limit=20&datetime=2022-02-24/..",
+        "/ogc/collections/reports/items/putin-oreshnik-belarus-announcement-2024?f=html",
     ],
 )
 def test_no_serious_accessibility_violations(browser, live_server, path):

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from webmap.catalog.index_cache import default_cache_dir
-from webmap.web import api, http_cache, i18n, links, pages, security
+from webmap.web import api, http_cache, i18n, links, ogc, pages, security
 from webmap.web import errors as web
 from webmap.web.data import MapData
 
@@ -33,6 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Load the data now (False: at the first request that needs it, as CLI commands do).
         LOAD_DATA=True,
         JSON_SORT_KEYS=False,
+        # Where the public reaches the app (https://map.example.org): OGC API links start there.
+        # Unset, they are paths on this site; never built from the Host header.
+        PUBLIC_URL=os.environ.get("WEBMAP_PUBLIC_URL", ""),
     )
     if test_config:
         app.config.update(test_config)
@@ -44,4 +47,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     http_cache.init_app(app)
     pages.init_app(app)
     api.init_app(app)
+    ogc.init_app(app)
     return app
