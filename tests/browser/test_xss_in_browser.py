@@ -193,6 +193,8 @@ def test_searching_for_payloads_finds_them_and_runs_nothing(watched, hostile_ser
         page.wait_for_function(
             "(q) => new URLSearchParams(location.search).get('q') === q", arg=words
         )
+        # The map asks the server what a search finds, and says so until it has the answer.
+        page.wait_for_function("() => !document.documentElement.dataset.searching")
         shown = page.evaluate(
             "() => [...window.webmapMap.clusters.getLayers().map(m => m.reportId),"
             " ...window.webmapMap.badges.getLayers().flatMap(b => [...b.areaGroup.shown])]"

@@ -94,6 +94,7 @@
   let placed = Promise.resolve();
   function refresh() {
     const criteria = core.parseCriteria(filterParams(), config.fold);
+    searching = null;
     if (criteria.q && config.searchUrl) {
       const q = criteria.q;
       const answer = searchIds(q);
@@ -101,7 +102,11 @@
         lastFound = ids;
         if (searching === q) { searching = null; refresh(); }
       }, () => {
-        if (searching === q) { searching = null; statusLine.textContent = _("The search could not reach the map's server. Try again."); }
+        if (searching === q) {
+          searching = null;
+          delete root.dataset.searching;
+          statusLine.textContent = _("The search could not reach the map's server. Try again.");
+        }
       });
       const known = answered.get(q);
       if (known) criteria.qIds = known;
@@ -117,6 +122,12 @@
     matchCount.textContent = text;
     statusLine.textContent = text + ". " + (shown.length ? _("Click a marker for its sources.") : _("Clear a filter to see more."));
     root.dataset.shownReports = String(shown.length);
+    if (searching) {  // the server has not answered yet: the map shows the last search's reports
+      root.dataset.searching = searching;
+      statusLine.textContent = _("Searching…");
+    } else {
+      delete root.dataset.searching;
+    }
     return shown;
   }
 
