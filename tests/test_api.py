@@ -127,9 +127,14 @@ def test_an_unknown_view_is_refused(client):
     assert response.status_code == 400 and "view" in response.get_json()["error"]
 
 
-def test_the_maps_light_view_leaves_the_search_text_to_the_server(client):
+def test_the_map_leaves_the_search_text_to_the_server_but_the_static_site_carries_it(app):
+    client = app.test_client()
     light = client.get("/api/reports?view=map").get_json()["features"]
     full = client.get("/api/reports").get_json()["features"]
-    assert all("search" not in f["properties"]["derived"] for f in light)
-    assert all(f["properties"]["derived"]["span"] for f in light)
-    assert all(f["properties"]["derived"]["search"] for f in full)
+    for view in (light, full):
+        assert all("search" not in f["properties"]["derived"] for f in view)
+        assert all(f["properties"]["derived"]["span"] for f in view)
+    site = client.get("/api/reports", environ_overrides={"webmap.static_site": True})
+    carried = {f["id"]: f["properties"]["derived"]["search"] for f in site.get_json()["features"]}
+    index = app.extensions["webmap"].get_catalog().index
+    assert carried == {rid: index.text[index.position(rid)] for rid in carried}  # the server's

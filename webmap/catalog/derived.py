@@ -1,13 +1,15 @@
 """Fields the server derives for the browser, so the map compares values instead of re-deriving.
 
-Each report Feature served carries `properties.derived`: its date span (first and last ISO day),
-its searchable text folded as a search folds it, and its caveat about the sources. The fold
-table lets the browser fold what a reader types exactly as `filters.fold` does.
+Each report Feature served carries `properties.derived`: its date span (first and last ISO day)
+and its caveat about the sources. A search is the server's (the map asks `view=ids`); only the
+static site's data carries each report's folded search text, and the fold table lets the
+browser fold what a reader types exactly as `filters.fold` does.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from typing import Any
 
@@ -16,21 +18,28 @@ from webmap.catalog.spellings import Spellings
 from webmap.record.model import Report
 
 
-def derived_fields(report: Report, search: str | None = None) -> dict[str, Any]:
-    """Return the span, folded search text and caveat of a report."""
+def derived_fields(report: Report) -> dict[str, Any]:
+    """Return the span and the caveat of a report (a search is the server's: view=ids)."""
     start, end = report.span
-    return {
-        "span": [start, end],
-        "search": english_text(report) if search is None else search,
-        "caveat": report.caveat,
-    }
+    return {"span": [start, end], "caveat": report.caveat}
 
 
-def feature_with_derived(report: Report, search: str | None = None) -> dict[str, Any]:
+def feature_with_derived(report: Report) -> dict[str, Any]:
     """Return the report as a GeoJSON Feature whose properties carry its derived fields."""
     feature = report.to_feature()
-    feature["properties"]["derived"] = derived_fields(report, search)
+    feature["properties"]["derived"] = derived_fields(report)
     return feature
+
+
+def with_search_text(raw: bytes | memoryview, text: str) -> bytes:
+    """Return a stored Feature with the server's folded search text added (derived.search).
+
+    For the static site only, which has no server to ask: its map searches this text, which
+    is the very text the server searches (English, every translation, every spelling).
+    """
+    feature = json.loads(bytes(raw))
+    feature["properties"].setdefault("derived", {})["search"] = text
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @functools.cache
@@ -52,17 +61,15 @@ def fold_table() -> dict[str, str]:
     return table
 
 
-def search_texts(report: Report, spellings: Spellings | None = None) -> tuple[str, list[int], str]:
-    """Return what the map filters a report by, the names it mentions, and the server's text.
+def search_text(report: Report, spellings: Spellings | None = None) -> str:
+    """Return the text the server searches a report by, folded.
 
-    The map's text (`derived.search`) is the English record, folded; `derived.names` lists the
-    names.json entries it mentions, whose spellings in every language and script the map has
-    once (its config's `names`) and adds to the text when it loads. The map in another language
-    also gets that language's translation (localized.py). The server's search looks through all
-    of it: English, every spelling of the names mentioned, and every translation.
+    English, every spelling (names.json) of the places and systems the English names, and
+    every translation. The map asks the server what a search finds (view=ids); the static site,
+    which has no server, gets this text with each report (with_search_text).
     """
     english = english_text(report)
     names = spellings.mentioned(english) if spellings else []
     spelled = " ".join(s for i in names for s in spellings.folded[i]) if spellings else ""
     translations = searchable_text(report)[len(english) :]
-    return english, names, " ".join(t for t in (english, spelled) if t) + translations
+    return " ".join(t for t in (english, spelled) if t) + translations

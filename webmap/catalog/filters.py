@@ -160,7 +160,7 @@ def searchable_text(report: Report) -> str:
     """Return the text that a search looks through, folded like the query's words.
 
     That is the English record and every translation; the index adds the spellings of the
-    places and systems it names (derived.search_texts).
+    places and systems it names (derived.search_text).
     """
     return english_text(report) + "".join(
         " " + fold(" ".join((t.title, t.summary, t.place))) for t in report.translations

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from webmap.catalog.derived import with_search_text
 from webmap.catalog.facets import Counts, faceted_query
 from webmap.catalog.filters import Criteria, FilterError, parse_criteria
 from webmap.catalog.localized import bytes_in_language
@@ -120,17 +121,26 @@ def _index_as_of(path: str, mtime_ns: int, size: int, day: str) -> ReportIndex:
 
 
 def collection_chunks(
-    result: ReportResult, slim: bool = False, lang: str = ""
+    result: ReportResult, slim: bool = False, lang: str = "", searchable: bool = False
 ) -> Iterator[bytes | memoryview]:
     """Yield the result as the pieces of a FeatureCollection, with its facets if it has them.
 
     The stored Feature bytes go out as they are. The record as of a day keeps one Feature per
     line (as it always has); the map's light view cuts each report's sources and writes its
-    dates in lang. With lang, each report's texts are in that language where it has them.
+    dates in lang. With lang, each report's texts are in that language where it has them. With
+    searchable (the static site, which has no server to ask), each carries the server's search
+    text.
     """
-    if result.query.as_of:
+    if searchable and not (slim or result.query.as_of):
+        texts = [result.index.text[i] for i in result.positions.tolist()]
+        body = b",".join(
+            with_search_text(bytes_in_language(b, lang) if lang else b, text)
+            for b, text in zip(result.feature_bytes(), texts, strict=True)
+        )
+        chunks: Iterator = iter([b'{"type":"FeatureCollection","features":[', body, b"]}"])
+    elif result.query.as_of:
         body = b",\n".join(bytes_in_language(b, lang) for b in result.feature_bytes())
-        chunks: Iterator = iter([b'{"type":"FeatureCollection","features":[\n', body, b"\n]}\n"])
+        chunks = iter([b'{"type":"FeatureCollection","features":[\n', body, b"\n]}\n"])
     elif slim:
         chunks = iter(slim_chunks([slim_feature(b, lang) for b in result.feature_bytes()]))
     elif lang:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from webmap.catalog.derived import feature_with_derived, search_texts
+from webmap.catalog.derived import feature_with_derived, search_text
 from webmap.catalog.filters import Criteria
 from webmap.catalog.spellings import Spellings
 from webmap.record.model import Report, report_from_feature
@@ -79,11 +79,9 @@ class IndexBuilder:
 
     def append(self, report: Report) -> None:
         """Keep what the index needs from one report, and let the Report object go."""
-        on_map, names, text = search_texts(report, self.spellings)
+        text = search_text(report, self.spellings)
         start, end = report.span
-        served = feature_with_derived(report, on_map)
-        if names:  # the names.json entries it mentions: the map adds their spellings
-            served["properties"]["derived"]["names"] = names
+        served = feature_with_derived(report)
         feature = json.dumps(served, ensure_ascii=False, separators=(",", ":"))
         self.rows.append(
             _Row(

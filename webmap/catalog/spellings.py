@@ -45,7 +45,3 @@ class Spellings:
     def of(self, english: str) -> list[str]:
         """Return the folded spellings of every name the folded English text mentions."""
         return [s for i in self.mentioned(english) for s in self.folded[i]]
-
-    def table(self) -> list[str]:
-        """Return each name's folded spellings as one text, by position (the map's copy)."""
-        return [" ".join(spellings) for spellings in self.folded]

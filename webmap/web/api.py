@@ -24,7 +24,7 @@ from webmap.catalog.slim import labels_in
 from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
-from webmap.web.data import map_data
+from webmap.web.data import is_static_site, map_data
 from webmap.web.errors import current_catalog, current_renderings, loaded_catalog
 
 bp = Blueprint("api", __name__)
@@ -81,7 +81,10 @@ def reports() -> Response:
     # Pieces, not one joined body: the cache layer compresses them (or answers 304) without
     # holding the whole collection twice. The map's first view is light: popups fetch the rest.
     # With lang, texts are in that language (the ETag below names the query, lang included).
-    chunks = collection_chunks(result, slim=request.args.get("view") == "map", lang=lang)
+    # The static site's map searches in the browser: its data carries the server's search text.
+    chunks = collection_chunks(
+        result, slim=view == "map", lang=lang, searchable=is_static_site() and not view
+    )
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
         # The answer depends only on the data and the query: name it by both, so the cache

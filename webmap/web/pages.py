@@ -102,9 +102,6 @@ def index() -> str:
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": rendered.map_parts.country_style,
             "stories": [story.in_language(lang).to_dict() for story in store.stories],
-            # Each names.json entry's spellings, folded: a report's derived.names point here
-            # (the static site searches in the browser; the served map asks the server).
-            "names": store.spellings.table() if is_static_site() else [],
             "lang": lang,
         },
         _,

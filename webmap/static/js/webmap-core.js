@@ -132,18 +132,6 @@
     return out.normalize("NFKC");
   }
 
-  /* A report's derived.names point into the map's table of spellings (config.names, one text
-   * per names.json entry): add them to its search text once, so the map finds Орешник,
-   * Oresznik and Krzyczew as the API does. */
-  function addNames(feature, table) {
-    const d = feature && feature.properties && feature.properties.derived;
-    if (!d || !Array.isArray(d.names) || d.spelled || !Array.isArray(table)) return feature;
-    const spelled = d.names.map((i) => table[i]).filter((t) => typeof t === "string" && t);
-    if (spelled.length) d.search = `${d.search} ${spelled.join(" ")}`;
-    d.spelled = true;
-    return feature;
-  }
-
   function codePoints(word) { return Array.from(word, (ch) => ch.codePointAt(0)); }
 
   function byLengthThenText(a, b) {
@@ -237,7 +225,7 @@
   }
 
   window.webmapCore = {
-    LIST_FILTERS, dateSpan, formatDate, formatPeriod, formatNumber, fold, searchWords, parseCriteria, matches, addNames,
+    LIST_FILTERS, dateSpan, formatDate, formatPeriod, formatNumber, fold, searchWords, parseCriteria, matches,
     facetCounts, blocOn, addMonths,
   };
 })();

@@ -219,7 +219,7 @@
           feature.properties = full.properties;
           const derived = feature.properties.derived || (feature.properties.derived = {});
           for (const key of ["written_date", "written_expected"]) if (written[key]) derived[key] = written[key];
-          return core.addNames(feature, config.names);
+          return feature;
         })
         .catch((error) => { fullRecords.delete(id); throw error; }));
     }

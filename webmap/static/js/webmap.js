@@ -311,7 +311,6 @@
   wm.loadJson(config.reportsUrl)
     .then((collection) => {
       features = collection.features;
-      features.forEach((f) => core.addNames(f, config.names));
       const months = features.map((f) => f.properties.date.slice(0, 7)).filter((m) => m.length === 7).sort();
       firstMonth = months[0] || "";
       lastMonth = months[months.length - 1] || "";
