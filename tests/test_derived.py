@@ -142,3 +142,14 @@ def test_every_kind_and_status_builds_an_index():
         reports.append(report_from_feature(feature))
     index = ReportIndex.of(reports)
     assert len(index) == len(KIND_STYLES)
+
+
+def test_a_bad_day_of_the_record_in_a_link_still_opens_the_map_and_says_so(client):
+    assert client.get("/api/reports?as_of=yesterday").status_code == 400
+    page = client.get("/?as_of=yesterday").get_data(as_text=True)
+    assert 'id="link-problem" role="alert"' in page and "(as_of=)" in page
+    config = page.split('id="webmap-config">')[1].split("</script>")[0]
+    assert "yesterday" not in config  # the map does not ask the API for what it refuses
+    good = client.get("/?as_of=2025-01-01").get_data(as_text=True)
+    assert "link-problem" not in good
+    assert "as_of=2025-01-01" in good.split('id="webmap-config">')[1].split("</script>")[0]

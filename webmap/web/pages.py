@@ -14,6 +14,7 @@ from webmap.catalog.report_index import SORT_COLUMNS
 from webmap.geo.geodesy import nearest
 from webmap.geo.ranges import capitals, capitals_in_range, ring_label
 from webmap.record.dates import written_date, written_edtf
+from webmap.record.history import parse_as_of
 from webmap.record.languages import DEFAULT_LANGUAGE, N_
 from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
@@ -53,7 +54,7 @@ def index() -> str:
     store = current_catalog()
     rendered = current_renderings()
     lang = current_language()
-    as_of = request.args.get("as_of", "").strip()
+    as_of, as_of_problem = usable_as_of(request.args.get("as_of", ""))
     in_lang = {"lang": lang} if lang != DEFAULT_LANGUAGE else {}  # texts and dates in it
     urls = {
         # The record as it stood on as_of, when asked (the API checks the day).
@@ -126,7 +127,7 @@ def index() -> str:
         seed_story=next((s for s in stories if s.id == SEED_STORY), None)
         or (stories[0] if stories else None),
         map_digest=rendered.map_digest,
-        link_problem=link_problem(request.args.to_dict(flat=False)),
+        link_problem=link_problem(request.args.to_dict(flat=False)) or as_of_problem,
         **form_state(),
     )
 
@@ -138,6 +139,21 @@ LINK_PARTS = {
     "bbox": N_("the map area"),
     "q": N_("the search"),
 }
+
+
+def usable_as_of(raw: str) -> tuple[str, str]:
+    """Return the link's as_of day if the API takes it, else '' and a notice saying why."""
+    raw = raw.strip()
+    if not raw:
+        return "", ""
+    try:
+        return parse_as_of(raw), ""
+    except ValueError:
+        notice = _(
+            "This link's day of the record (as_of=) cannot be used, so the map shows the "
+            "record as it is today: write the day as YYYY-MM-DD, e.g. 2024-12-06."
+        )
+        return "", notice
 
 
 def link_problem(args: dict[str, list[str]]) -> str:
