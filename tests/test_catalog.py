@@ -111,8 +111,8 @@ def imports_of(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("webmap"):
-            names = [f"{node.module}.{alias.name}" for alias in node.names]
-            found.update(n for n in names if module_file(n)) or found.add(node.module)
+            found.add(node.module)  # `from webmap.web import api` imports webmap.web.api too
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("webmap"))
     return {name for name in found if module_file(name)}

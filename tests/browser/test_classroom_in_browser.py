@@ -178,13 +178,19 @@ def static_site(tmp_path_factory) -> Path:
     return out
 
 
-def test_static_site_works_from_file_urls(browser, static_site):
+def offline_page(browser):
+    """Return a new context and page, with the errors it logs and the URLs it asks for."""
     context = browser.new_context(viewport={"width": 1300, "height": 850})
     page = context.new_page()
     errors, requests = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
+    return context, page, errors, requests
+
+
+def test_static_site_works_from_file_urls(browser, static_site):
+    context, page, errors, requests = offline_page(browser)
     open_map(page, (static_site / "index.html").as_uri())
     page.locator(".report-marker").first.click()
     page.locator(".report-popup ol.sources a").first.wait_for()
@@ -215,12 +221,7 @@ def test_static_site_copies_can_move(static_site, tmp_path):
 
 def test_the_static_sites_language_folder_opens_from_file_urls(browser, static_site):
     """The Ukrainian folder's map draws its markers offline, in Ukrainian, marked machine-made."""
-    context = browser.new_context(viewport={"width": 1300, "height": 850})
-    page = context.new_page()
-    errors, requests = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
+    context, page, errors, requests = offline_page(browser)
     open_map(page, (static_site / "uk" / "index.html").as_uri())
     assert page.get_attribute("html", "lang") == "uk"
     page.locator(".report-marker").first.click()

@@ -31,11 +31,6 @@ def slim_feature(raw: bytes | memoryview, lang: str = "") -> bytes:
     ]
     props.pop("translations", None)
     props.pop("summary", None)  # shown only in a popup, which fetches the full record
-    # The folded search text is as long as the report's texts: the map asks the server which
-    # reports a search finds (view=ids) instead of receiving it for every report.
-    # (and the names.json spellings it mentions), in every language, with one rule.
-    for name in ("search", "names"):
-        (props.get("derived") or {}).pop(name, None)
     props["slim"] = True
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
 

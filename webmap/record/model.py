@@ -211,7 +211,7 @@ def report_from_feature(
             affiliation=s.get("affiliation")
             or (affiliation_of(s["url"].strip()) if affiliation_of else None)
             or "unknown",
-            **{k: str(s.get(k) or "").strip() for k in _OPTIONAL_SOURCE_FIELDS},
+            **{k: str(s.get(k) or "").strip() for k in OPTIONAL_SOURCE_FIELDS},
         )
         for s in props["sources"]
     )
@@ -252,7 +252,7 @@ def translations_of(props: dict) -> tuple[Translation, ...]:
     )
 
 
-_OPTIONAL_SOURCE_FIELDS = (
+OPTIONAL_SOURCE_FIELDS = (
     "title",
     "published",
     "language",

@@ -11,6 +11,7 @@ from webmap.geo.countries import COUNTRY_NAMES
 from webmap.record.dates import parse_edtf, parse_partial_date, parse_period
 from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES
 from webmap.record.model import (
+    OPTIONAL_SOURCE_FIELDS,
     TRANSLATED_FIELDS,
     TRANSLATORS,
     AffiliationOf,
@@ -38,18 +39,7 @@ MAX_TEXT = 2000  # characters in any one text field: a summary is one to three s
 TEXT_FIELDS = ("title", "summary", "place", "claimed_by", "expected")
 LIST_FIELDS = ("actors", "systems", "related")
 LIST_SEPARATOR = ";"  # between the items of a list in a CSV cell
-SOURCE_FIELDS = (
-    "url",
-    "publisher",
-    "affiliation",
-    "title",
-    "published",
-    "language",
-    "archive_url",
-    "note",
-    "stance",
-    "says",
-)
+SOURCE_FIELDS = ("url", "publisher", "affiliation", *OPTIONAL_SOURCE_FIELDS)
 ACTOR_CODES = (*ALLIANCE_CODES, *sorted(COUNTRY_NAMES))
 TRANSLATION_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
 TRANSLATION_FIELDS = (*TRANSLATED_FIELDS, "by")

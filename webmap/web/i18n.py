@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 from flask_babel import Babel, get_locale
@@ -67,8 +68,7 @@ def language_links() -> list[dict[str, str]]:
     args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
     links = []
     for code in LANGUAGES:
-        query = {**args, "lang": code}
-        url = request.path + "?" + "&".join(f"{k}={_quote(v)}" for k, v in query.items())
+        url = request.path + "?" + urlencode({**args, "lang": code})
         if is_static_site():  # the same page in the language's folder, relative (file://)
             url = static_language_url(code) or ""
             if not url:
@@ -82,13 +82,6 @@ def language_links() -> list[dict[str, str]]:
             }
         )
     return links
-
-
-def _quote(value: str) -> str:
-    """Quote a query value."""
-    from urllib.parse import quote
-
-    return quote(value, safe="")
 
 
 def init_app(app: Flask) -> None:
