@@ -374,3 +374,15 @@ def test_the_measure_button_fits_beside_the_other_controls(sized, live_server):
     page.keyboard.press("Escape")
     assert button.evaluate(name) == "Measure a distance"
     assert errors == []
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_one_badge_per_country_when_only_some_reports_are_translated(sized, live_server):
+    page, errors, _ = sized
+    # In Polish, the Oreshnik and eastern-flank reports are translated and the rest are not:
+    # "Białoruś" and "Belarus" are one country, so one badge, named in Polish.
+    open_map(page, f"{live_server}/?lang=pl&map=5/53.5/28")
+    names = page.evaluate("() => window.webmapMap.badges.getLayers().map((b) => b.areaGroup.name)")
+    assert "Białoruś" in names and "Belarus" not in names, names
+    assert len(names) == len(set(names)), names
+    assert errors == []

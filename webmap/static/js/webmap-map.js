@@ -301,8 +301,13 @@
   function shortPlace(place) { return String(place || "").split(/ \(|, | \/ /)[0].trim() || String(place || ""); }
 
   function groupName(features) {
+    // The name most of its reports give, those in the page's language first.
     const counts = new Map();
-    for (const f of features) { const n = shortPlace(f.properties.place); counts.set(n, (counts.get(n) || 0) + 1); }
+    for (const f of features) {
+      const n = shortPlace(f.properties.place);
+      const translated = f.properties.lang && !f.properties.untranslated ? 1000 : 0;
+      counts.set(n, (counts.get(n) || 0) + 1 + translated);
+    }
     return [...counts].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0][0];
   }
 
@@ -437,9 +442,12 @@
     // Belarus") joins the badge of the one its point is in (a badge at the same point), else the
     // first it names.
     const countryReports = features.filter((f) => isAreaReport(f.properties));
-    const several = (f) => placeCountries(f.properties.place).length > 1;
+    // The English place (derived.area, in another language) decides the badge, whatever the
+    // language a report's texts came in.
+    const areaPlace = (f) => (f.properties.derived && f.properties.derived.area) || f.properties.place;
+    const several = (f) => placeCountries(areaPlace(f)).length > 1;
     for (const feature of [...countryReports.filter((f) => !several(f)), ...countryReports.filter(several)]) {
-      const named = placeCountries(feature.properties.place);
+      const named = placeCountries(areaPlace(feature));
       const here = groupAt.get(pointKey(feature));
       const key = here && named.includes(here.country) ? here.key : `country:${named[0] || pointKey(feature)}`;
       const group = addAreaReport(feature, key);
