@@ -96,8 +96,9 @@
    * confirmed, disputed or denied it, background. Sources without a stance come last. */
   function sourceGroups(sources) {
     const stances = config.stances || {};
+    const order = (config.stanceOrder || Object.keys(stances)).map((code) => [code, stances[code]]);
     const groups = [];
-    for (const [code, label] of [...Object.entries(stances), ["", _("Sources")]]) {
+    for (const [code, label] of [...order, ["", _("Sources")]]) {
       const members = sources.filter((s) => (code ? s.stance === code : !(s.stance in stances)));
       if (!members.length) continue;
       const list = el("ol", "sources");
