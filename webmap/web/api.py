@@ -130,8 +130,11 @@ def layer(name: str) -> Response:
         # The rings' labels are in the request's language.
         in_lang = f"-{get_locale()}" if name == "ranges" else ""
         response.set_etag(f"{store.version}-{name}{in_lang}")
-    # The map asks for ?v=<data version>: that URL always means these bytes.
-    response.cache_control.immutable = request.args.get("v") == store.version or None
+    # The map asks for ?v=<data version>: that URL always means these bytes. A page of other
+    # data (a worker that reloaded sooner or later than this one) must ask again next time.
+    asked = request.args.get("v")
+    response.cache_control.immutable = asked == store.version or None
+    response.cache_control.no_cache = asked not in (None, store.version) or None
     return response
 
 
