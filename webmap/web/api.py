@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from flask_babel import get_locale
 
+from webmap.catalog.catalog import revisions_log
 from webmap.catalog.filters import FilterError
 from webmap.catalog.localized import LanguageError, bytes_in_language, parse_lang
 from webmap.catalog.query import (
@@ -25,7 +26,12 @@ from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
 from webmap.web.data import is_static_site, map_data
-from webmap.web.errors import current_catalog, current_renderings, loaded_catalog
+from webmap.web.errors import (
+    current_catalog,
+    current_renderings,
+    loaded_catalog,
+    readable_history,
+)
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
@@ -43,7 +49,10 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
 def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
     """Run a query on the live data (or its record as of a day)."""
     catalog = current_catalog()
-    return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+    if not query.as_of:
+        return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+    with readable_history():  # the record as of a day is rebuilt from the revisions log
+        return run_query(catalog.index, revisions_log(catalog.data_dir), query, facets=facets)
 
 
 def requested_result(facets: bool = False) -> ReportResult:
