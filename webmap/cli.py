@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -218,16 +219,33 @@ def export_command(fmt: str, output: Path | None, where: str) -> None:
     if output is None:
         if fmt in ("kml", "gpkg"):
             raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")
-        click.echo(data.decode("utf-8-sig"), nl=False)
-    else:
-        try:
+        _print_export(data.decode("utf-8-sig"))
+        return
+    try:
+        if output.exists() and not output.is_file():  # /dev/stdout, a FIFO: write, never replace
+            output.write_bytes(data)
+        else:
             atomic_write_bytes(output, data)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise click.ClickException(
-                f"could not write {output} ({reason}); it was left as it was"
-            ) from None
-        click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"could not write {output} ({reason}); it was left as it was"
+        ) from None
+    click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
+
+
+def _print_export(text: str) -> None:
+    """Print an export to standard output; a full disk or closed pipe is an error, not a crash."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as exc:
+        try:  # what could not be written is dropped, so Python's exit does not try again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(f"could not write the export ({reason})") from None
 
 
 def _where(text: str) -> ReportQuery:

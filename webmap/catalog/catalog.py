@@ -19,6 +19,7 @@ from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.model import Problem, ReportError
 from webmap.record.names import NAMES_FILE, read_names
 from webmap.record.reports_file import REPORTS_FILE, read_reports_into
+from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.stories import STORIES_DIR, Story, load_stories
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ class Catalog:
 
 def data_files(data_dir: Path) -> list[str]:
     """Return the names (relative to data_dir) of every file the map is built from, sorted."""
-    names = [REPORTS_FILE, "alliances.json", "publishers.json", NAMES_FILE, *LAYER_FILES.values()]
+    names = [REPORTS_FILE, REVISIONS_FILE, "alliances.json", "publishers.json", NAMES_FILE]
+    names += LAYER_FILES.values()
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     return sorted(names)
 
@@ -91,6 +93,15 @@ def check_file_kinds(data_dir: Path) -> None:
     ]
     if problems:
         raise ReportError(problems)
+
+
+def revisions_log(data_dir: Path) -> Path:
+    """Return the revisions log's path; raise ReportError if it may not be read (a FIFO, a
+    device, a link out of data_dir): it is read when a page asks for the record's history."""
+    path = Path(data_dir) / REVISIONS_FILE
+    if why := file_problem(path, Path(data_dir)):
+        raise ReportError([Problem(str(path), "-", "file", why)])
+    return path
 
 
 def load_catalog(data_dir: Path, cache_dir: Path | None = None) -> Catalog:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from flask_babel import get_locale
 
+from webmap.catalog.catalog import revisions_log
 from webmap.catalog.filters import FilterError
 from webmap.catalog.localized import LanguageError, bytes_in_language, parse_lang
 from webmap.catalog.query import (
@@ -26,7 +27,12 @@ from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
 from webmap.web.data import is_static_site, map_data
-from webmap.web.errors import current_catalog, current_renderings, loaded_catalog
+from webmap.web.errors import (
+    current_catalog,
+    current_renderings,
+    loaded_catalog,
+    readable_history,
+)
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
@@ -44,7 +50,10 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
 def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
     """Run a query on the live data (or its record as of a day)."""
     catalog = current_catalog()
-    return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+    if not query.as_of:
+        return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+    with readable_history():  # the record as of a day is rebuilt from the revisions log
+        return run_query(catalog.index, revisions_log(catalog.data_dir), query, facets=facets)
 
 
 def requested_result(facets: bool = False) -> ReportResult:
@@ -134,8 +143,11 @@ def layer(name: str) -> Response:
         # The rings' labels are in the request's language.
         in_lang = f"-{get_locale()}" if name == "ranges" else ""
         response.set_etag(f"{store.version}-{name}{in_lang}")
-    # The map asks for ?v=<data version>: that URL always means these bytes.
-    response.cache_control.immutable = request.args.get("v") == store.version or None
+    # The map asks for ?v=<data version>: that URL always means these bytes. A page of other
+    # data (a worker that reloaded sooner or later than this one) must ask again next time.
+    asked = request.args.get("v")
+    response.cache_control.immutable = asked == store.version or None
+    response.cache_control.no_cache = asked not in (None, store.version) or None
     return response
 
 

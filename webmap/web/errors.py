@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, jsonify, render_template, request
 
-from webmap.catalog.catalog import Catalog
+from webmap.catalog.catalog import REASONS, Catalog, revisions_log
+from webmap.record.history import cached_revisions
+from webmap.record.model import ReportError
+from webmap.record.revisions import Revision
 from webmap.web.data import map_data
 from webmap.web.renderings import Renderings
+
+log = logging.getLogger(__name__)
 
 
 class DataUnavailable(Exception):
@@ -26,6 +34,26 @@ def current_catalog() -> Catalog:
     if catalog.error:
         raise DataUnavailable(catalog.reason or "the data could not be loaded")
     return catalog
+
+
+@contextmanager
+def readable_history() -> Iterator[None]:
+    """Turn a revisions log that became unreadable or broken since the load (it is read when a
+    page asks for the record's history) into the 503 page; the details go to the log."""
+    try:
+        yield
+    except ReportError as exc:
+        log.error("The revisions log has problems:\n%s", exc)
+        raise DataUnavailable(REASONS["data"]) from None
+    except OSError:
+        log.exception("The revisions log could not be read")
+        raise DataUnavailable(REASONS["read"]) from None
+
+
+def current_revisions() -> tuple[Revision, ...]:
+    """Return the live data folder's revisions, oldest first; raise DataUnavailable if not."""
+    with readable_history():
+        return cached_revisions(revisions_log(current_catalog().data_dir))
 
 
 def current_renderings() -> Renderings:
