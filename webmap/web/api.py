@@ -21,6 +21,7 @@ from webmap.catalog.query import (
     run_query,
 )
 from webmap.catalog.slim import labels_in
+from webmap.catalog.terms import with_terms
 from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
@@ -83,7 +84,11 @@ def reports() -> Response:
     # With lang, texts are in that language (the ETag below names the query, lang included).
     # The static site's map searches in the browser: its data carries the server's search text.
     chunks = collection_chunks(
-        result, slim=view == "map", lang=lang, searchable=is_static_site() and not view
+        result,
+        slim=view == "map",
+        lang=lang,
+        searchable=is_static_site() and not view,
+        glossary=current_catalog().glossary,
     )
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
@@ -100,16 +105,17 @@ def _query_digest() -> str:
 
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
-    """Return one report as a Feature: the bytes the index stored."""
+    """Return one report as a Feature, with the first uses of glossary terms (derived.terms)."""
     try:
         lang = parse_lang(request.args.get("lang"))
     except LanguageError as exc:
         return _json({"error": str(exc)}, status=400)
-    index = current_catalog().index
-    position = index.position(report_id)
+    catalog = current_catalog()
+    position = catalog.index.position(report_id)
     if position is None:
         return _json({"error": f"no report has id {report_id!r}"}, status=404)
-    return Response(bytes_in_language(index.feature_bytes(position), lang), mimetype=GEOJSON)
+    body = bytes_in_language(catalog.index.feature_bytes(position), lang)
+    return Response(with_terms(body, catalog.glossary), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")
