@@ -1,4 +1,4 @@
-"""The glossary in Chromium: a term's first use in a popup leads to its entry, online and offline."""
+"""The glossary in Chromium: a first use in a popup leads to its entry, online and offline."""
 
 from __future__ import annotations
 
