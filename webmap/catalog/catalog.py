@@ -16,6 +16,7 @@ from webmap.catalog.index_cache import cached_index, file_digest, index_digest
 from webmap.catalog.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
 from webmap.catalog.spellings import Spellings
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
+from webmap.record.glossary import GLOSSARY_FILE, Glossary, load_glossary
 from webmap.record.model import Problem, ReportError
 from webmap.record.names import NAMES_FILE, read_names
 from webmap.record.reports_file import REPORTS_FILE, read_reports_into
@@ -42,6 +43,8 @@ class Catalog:
     stories: list[Story] = field(default_factory=list)
     spellings: Spellings = field(default_factory=Spellings)  # names.json, for search
     story_problems: list[Problem] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)  # glossary.json (empty if broken)
+    glossary_problems: list[Problem] = field(default_factory=list)
     version: str = ""
     error: str = ""  # every detail, for the log only
     reason: str = ""  # a few generic words, for /healthz and the 503 page
@@ -60,6 +63,7 @@ class Catalog:
 def data_files(data_dir: Path) -> list[str]:
     """Return the names (relative to data_dir) of every file the map is built from, sorted."""
     names = [REPORTS_FILE, REVISIONS_FILE, "alliances.json", "publishers.json", NAMES_FILE]
+    names.append(GLOSSARY_FILE)
     names += LAYER_FILES.values()
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     return sorted(names)
@@ -149,4 +153,7 @@ def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     catalog.stories, catalog.story_problems = load_stories(
         catalog.data_dir, set(catalog.index.ids.tolist())
     )
+    catalog.glossary, catalog.glossary_problems = load_glossary(catalog.data_dir)
+    for problem in catalog.glossary_problems:
+        log.warning("Glossary left out: %s", problem)
     catalog.version = data_version(catalog.data_dir, digest)

@@ -23,6 +23,7 @@ from webmap.catalog.query import (
     run_query,
 )
 from webmap.catalog.slim import labels_in
+from webmap.catalog.terms import with_terms
 from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
@@ -93,7 +94,11 @@ def reports() -> Response:
     # With lang, texts are in that language (the ETag below names the query, lang included).
     # The static site's map searches in the browser: its data carries the server's search text.
     chunks = collection_chunks(
-        result, slim=view == "map", lang=lang, searchable=is_static_site() and not view
+        result,
+        slim=view == "map",
+        lang=lang,
+        searchable=is_static_site() and not view,
+        glossary=current_catalog().glossary,
     )
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
@@ -110,7 +115,7 @@ def _query_digest() -> str:
 
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
-    """Return one report as a Feature: the bytes the index stored (as it stood on as_of)."""
+    """Return one report as a Feature (as it stood on as_of), with its glossary terms."""
     try:
         lang = parse_lang(request.args.get("lang"))
         as_of = parse_query({"as_of": request.args.getlist("as_of")}).as_of
@@ -122,7 +127,8 @@ def report(report_id: str) -> Response:
     if position is None:
         when = f" on {as_of}" if as_of else ""
         return _json({"error": f"no report has id {report_id!r}{when}"}, status=404)
-    return Response(bytes_in_language(index.feature_bytes(position), lang), mimetype=GEOJSON)
+    body = bytes_in_language(index.feature_bytes(position), lang)
+    return Response(with_terms(body, catalog.glossary), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from webmap.catalog.index_cache import default_cache_dir
-from webmap.web import api, http_cache, i18n, links, ogc, pages, security
+from webmap.web import api, glossary_pages, http_cache, i18n, links, ogc, pages, security
 from webmap.web import errors as web
 from webmap.web.data import MapData
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     links.init_app(app)
     http_cache.init_app(app)
     pages.init_app(app)
+    glossary_pages.init_app(app)
     api.init_app(app)
     ogc.init_app(app)
     return app

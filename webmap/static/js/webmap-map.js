@@ -115,13 +115,20 @@
     return "";
   }
 
+  /* A text of the report with the first use of each glossary term linked (derived.terms). */
+  function termText(tag, className, p, field) {
+    const glossary = window.webmapGlossary;
+    if (!glossary || !config.glossaryUrl) return el(tag, className, p[field]);
+    return glossary.linkedText(el(tag, className), p[field], p.derived && p.derived.terms, field, config.glossaryUrl);
+  }
+
   function popupContent(feature) {
     const p = feature.properties;
     const box = el("article", "report-popup");
     box.dataset.reportId = p.id;
     const head = el("p", "report-kind");
     head.append(badge(p), " ", kindStyle(p.kind).label, " · ", el("span", `status status-${p.status}`, statusLabel(p.status)));
-    box.append(head, el("h2", "report-title", p.title));
+    box.append(head, termText("h2", "report-title", p, "title"));
     const note = translationNote(p);
     if (note) box.append(el("p", "translation-note", note));
     let when = writtenDate(p);
@@ -133,7 +140,7 @@
       box.append(el("p", "report-precision", _("The place is known only to the region (dashed ring on the marker).")));
     }
     box.append(el("p", "report-claimant", _("Claimed by: %(who)s", { who: p.claimed_by || _("no single claimant") })));
-    if (p.summary) box.append(el("p", "report-summary", p.summary));  // the light view has none
+    if (p.summary) box.append(termText("p", "report-summary", p, "summary"));  // the light view has none
     const sources = p.sources || [];
     box.append(el("h3", null, sources.length === 1 ? _("Source (only one)") : _("Sources (%(n)s)", { n: sources.length })));
     box.append(...sourceGroups(sources));
