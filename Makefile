@@ -5,8 +5,10 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# The PostGIS tests start a throw-away PostgreSQL cluster of their own (tests/postgis_cluster.py).
+POSTGIS := $(firstword $(wildcard /usr/lib/postgresql/*/lib/postgis-3.so))
 
-.PHONY: run serve test lint bench geodata messages clean
+.PHONY: run serve test lint bench geodata messages clean postgis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +24,7 @@ $(VENV)/.installed-deploy: pyproject.toml | $(BIN)/python
 
 # The tests run the production server too (gunicorn.conf.py), so they need the deploy extra.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,deploy]'
+	$(BIN)/pip install --quiet -e '.[test,deploy,postgis]'
 	touch $(VENV)/.installed $(VENV)/.installed-deploy $@
 
 # The words a reader sees, in every language: extract them from the code and templates, bring
@@ -44,6 +46,14 @@ $(CHROMIUM):
 	export DEBIAN_FRONTEND=noninteractive; \
 	$$SUDO apt-get update && $$SUDO apt-get install -y chromium
 
+# PostgreSQL and PostGIS from Debian (once: nothing is done when the extension is installed).
+postgis:
+	@if [ -z "$(POSTGIS)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y postgresql postgis postgresql-postgis; \
+	fi
+
 run: $(VENV)/.installed
 	$(BIN)/webmap run --host 127.0.0.1 --port $(PORT)
 
@@ -53,7 +63,7 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed-deploy
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.installed-test $(CHROMIUM)
+test: $(VENV)/.installed-test $(CHROMIUM) postgis
 	$(BIN)/ruff check webmap tests benchmarks
 	$(BIN)/ruff format --check webmap tests benchmarks
 	$(BIN)/pytest

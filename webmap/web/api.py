@@ -43,7 +43,8 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
 def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
     """Run a query on the live data (or its record as of a day)."""
     catalog = current_catalog()
-    return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+    revisions = catalog.data_dir / REVISIONS_FILE
+    return run_query(catalog.index, revisions, query, facets=facets, store=catalog.store_view)
 
 
 def requested_result(facets: bool = False) -> ReportResult:
