@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,8 @@ DOCUMENTS = (PUBLISHERS_FILE, ALLIANCES_FILE, NAMES_FILE)
 HELD_FILES = (REPORTS_FILE, REVISIONS_FILE, *DOCUMENTS)
 EDIT_LOCK = 0x7765626D6170  # pg_advisory_xact_lock key: one edit of the record at a time
 CONNECT_TIMEOUT = 5  # seconds
+FAR = 1000.0  # beyond any longitude: a bbox across the antimeridian is two boxes to it
+MAX_IDLE = 8  # connections kept open for the next query (one per busy thread)
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -106,26 +109,38 @@ TABLES = ("sources", "reports", "revisions", "publishers", "alliances", "documen
 
 
 class Store:
-    """One PostGIS database as the record; each thread keeps a connection, reopened if lost."""
+    """One PostGIS database as the record: connections are opened when needed, and an idle
+    one is kept for the next caller (a lost one is dropped, and the next caller opens anew)."""
 
     def __init__(self, url: str):
         self.url = url
-        self._local = threading.local()
+        self._idle: list[psycopg.Connection] = []
+        self._lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._idle)
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
-        """Yield this thread's connection (opened now if needed); database faults: StoreError."""
-        conn = getattr(self._local, "conn", None)
+        """Yield a connection of its own to the caller; database faults raise StoreError."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
         try:
             if conn is None or conn.closed or conn.broken:
                 conn = psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT)
-                self._local.conn = conn
             yield conn
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            self.close()
-            raise StoreError(f"the database could not be used ({_first_line(exc)})") from exc
         except psycopg.errors.UndefinedTable as exc:
             raise StoreError("the database has no webmap tables: run `webmap db init`") from exc
+        except psycopg.Error as exc:  # lost, refused, shut down, or a query it refused
+            _close_all([conn] if conn is not None else [])
+            conn = None
+            raise StoreError(f"the database could not be used ({_first_line(exc)})") from exc
+        finally:
+            if conn is not None:
+                with self._lock:
+                    keep = len(self._idle) < MAX_IDLE and not conn.broken
+                    if keep:
+                        self._idle.append(conn)
+                if not keep:
+                    _close_all([conn])
 
     @contextmanager
     def transaction(self, snapshot: bool = False) -> Iterator[psycopg.Connection]:
@@ -139,14 +154,9 @@ class Store:
                 yield conn
 
     def close(self) -> None:
-        """Close this thread's connection, if it has one."""
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
-            try:
-                conn.close()
-            except psycopg.Error:
-                pass
+        """Close the idle connections."""
+        with self._lock:
+            _close_all(self._idle)
 
     def init(self) -> None:
         """Create the schema (the extensions, tables and indexes) where it is missing."""
@@ -274,7 +284,7 @@ def criteria_sql(c: Criteria) -> tuple[str, list[Any]]:
         west, south, east, north = c.bbox
         # The GiST index finds candidates by box (float4, rounded outwards); the exact test
         # is on the coordinates as stored, as the index compares them.
-        boxes = [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]
+        boxes = [(west, east)] if west <= east else [(west, FAR), (-FAR, east)]
         near = " OR ".join("geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)" for _ in boxes)
         for low, high in boxes:
             params += [min(low, high), south, max(low, high), north]
@@ -289,6 +299,16 @@ def criteria_sql(c: Criteria) -> tuple[str, list[Any]]:
         where.append("search LIKE %s")
         params.append("%" + _like_escaped(word) + "%")
     return " AND ".join(where), params
+
+
+def _close_all(connections: list[psycopg.Connection]) -> None:
+    """Close the connections and empty the list."""
+    while connections:
+        conn = connections.pop()
+        try:
+            conn.close()
+        except psycopg.Error:
+            pass
 
 
 def _like_escaped(word: str) -> str:
