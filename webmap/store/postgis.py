@@ -12,10 +12,10 @@ import json
 import secrets
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -33,6 +33,7 @@ from webmap.store.errors import StoreError
 # The files the database holds, kept as their exact text (hand-formatted, reviewed as files).
 DOCUMENTS = (PUBLISHERS_FILE, ALLIANCES_FILE, NAMES_FILE)
 HELD_FILES = (REPORTS_FILE, REVISIONS_FILE, *DOCUMENTS)
+T = TypeVar("T")
 EDIT_LOCK = 0x7765626D6170  # pg_advisory_xact_lock key: one edit of the record at a time
 CONNECT_TIMEOUT = 5  # seconds
 FAR = 1000.0  # beyond any longitude: a bbox across the antimeridian is two boxes to it
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS reports (
     status text NOT NULL,
     actors text[] NOT NULL,
     affiliations text[] NOT NULL,
-    search text NOT NULL
+    search text COLLATE "C" NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reports_geom ON reports USING gist (geom);
 CREATE INDEX IF NOT EXISTS reports_start ON reports (start_day);
@@ -78,7 +79,7 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE INDEX IF NOT EXISTS sources_affiliation ON sources (affiliation);
 CREATE TABLE IF NOT EXISTS revisions (
     n bigserial PRIMARY KEY,
-    time text NOT NULL,
+    time text COLLATE "C" NOT NULL,
     day date NOT NULL,
     action text NOT NULL,
     report_id text COLLATE "C" NOT NULL,
@@ -164,11 +165,20 @@ class Store:
             conn.execute(SCHEMA)
             conn.execute("INSERT INTO record (token) VALUES ('') ON CONFLICT DO NOTHING")
 
+    def read(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """Return work(conn) run in one consistent view; a read that fails is tried once more
+        on a new connection (a kept one may have been cut while idle), then raises StoreError."""
+        try:
+            with self.transaction(snapshot=True) as conn:
+                return work(conn)
+        except StoreError:
+            self.close()  # the other kept connections were most likely cut too
+            with self.transaction(snapshot=True) as conn:
+                return work(conn)
+
     def token(self) -> str:
         """Return the record's token: it changes with every load and import."""
-        with self.transaction() as conn:
-            row = conn.execute("SELECT token FROM record").fetchone()
-        return row[0] if row else ""
+        return self.read(_token)
 
     def load(self, data_dir: Path) -> int:
         """Replace the record by a data folder's, in one transaction; return the reports loaded.
@@ -196,15 +206,16 @@ class Store:
         number of reports."""
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        with self.transaction(snapshot=True) as conn:
-            return _dump(conn, out_dir)
+        return self.read(lambda conn: _dump(conn, out_dir))
 
     def snapshot(self, out_dir: Path) -> str:
         """Write the record's files into out_dir from one consistent view; return its token."""
-        with self.transaction(snapshot=True) as conn:
-            token = conn.execute("SELECT token FROM record").fetchone()
+
+        def work(conn: psycopg.Connection) -> str:
             _dump(conn, Path(out_dir))
-        return token[0] if token else ""
+            return _token(conn)
+
+        return self.read(work)
 
     @contextmanager
     def editing(self, folder: Path, wait: float = 60.0) -> Iterator[Path]:
@@ -231,12 +242,14 @@ class Store:
         """Return the ids of the reports that meet the criteria, in id order, or None if the
         record is no longer the one with this token (the caller's index is out of date)."""
         where, params = criteria_sql(c)
-        with self.transaction(snapshot=True) as conn:
-            now = conn.execute("SELECT token FROM record").fetchone()
-            if not now or now[0] != token:
+
+        def work(conn: psycopg.Connection) -> list[str] | None:
+            if _token(conn) != token:
                 return None
             rows = conn.execute(f"SELECT id FROM reports WHERE {where} ORDER BY id", params)
             return [row[0] for row in rows]
+
+        return self.read(work)
 
     def record_as_of(self, day: str, token: str) -> dict[str, dict[str, Any]] | None:
         """Return every report Feature by id as the record stood at the end of day (None if the
@@ -246,11 +259,13 @@ class Store:
             " FROM revisions WHERE day <= %s ORDER BY report_id, time DESC, n DESC) last"
             " WHERE after IS NOT NULL"
         )
-        with self.transaction(snapshot=True) as conn:
-            now = conn.execute("SELECT token FROM record").fetchone()
-            if not now or now[0] != token:
+
+        def work(conn: psycopg.Connection) -> dict[str, dict[str, Any]] | None:
+            if _token(conn) != token:
                 return None
             return {rid: json.loads(after) for rid, after in conn.execute(sql, (day,))}
+
+        return self.read(work)
 
 
 class EditBusy(Exception):
@@ -299,6 +314,12 @@ def criteria_sql(c: Criteria) -> tuple[str, list[Any]]:
         where.append("search LIKE %s")
         params.append("%" + _like_escaped(word) + "%")
     return " AND ".join(where), params
+
+
+def _token(conn: psycopg.Connection) -> str:
+    """Return the record's token as conn sees it ('' before the first load)."""
+    row = conn.execute("SELECT token FROM record").fetchone()
+    return row[0] if row else ""
 
 
 def _close_all(connections: list[psycopg.Connection]) -> None:
