@@ -9,6 +9,7 @@ serving the same database knows which record it serves. Plain SQL through psycop
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import threading
 import weakref
@@ -118,6 +119,9 @@ class Store:
         self._idle: list[psycopg.Connection] = []
         self._lock = threading.Lock()
         weakref.finalize(self, _close_all, self._idle)
+        # A connection is one process's: gunicorn forks its workers after loading the data.
+        this = weakref.ref(self)
+        os.register_at_fork(before=lambda: (store := this()) and store.close())
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
