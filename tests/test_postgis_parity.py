@@ -184,7 +184,19 @@ def test_sql_finds_what_the_index_finds(database, parity_data, query):
 def test_pages_and_downloads_alike(clients, path):
     files, db = clients
     a, b = files.get(path), db.get(path)
-    assert (a.status_code, a.data) == (b.status_code, b.data)
+    assert a.status_code == b.status_code == 200
+    if "/ogc/" in path:  # the time of the answer differs, whichever store answers
+        a, b = _without_time_stamp(a.data), _without_time_stamp(b.data)
+        assert a["numberMatched"] > 0
+        assert a == b
+    else:
+        assert a.data == b.data
+
+
+def _without_time_stamp(body: bytes) -> dict:
+    document = json.loads(body)
+    document.pop("timeStamp")
+    return document
 
 
 def test_same_data_version(clients):

@@ -9,6 +9,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.request import urlopen
 
 import psycopg
 import pytest
@@ -246,3 +247,36 @@ def test_lost_connection_gives_503_not_a_traceback(own_cluster, data_dir):
     own_cluster.start()
     assert _wait_for(client, "/api/reports?kind=statement", 200).status_code == 200
     _close(app)
+
+
+def test_gunicorn_workers_serve_one_version_of_the_database(database, data_dir, tmp_path):
+    """The production server (preloaded, forked workers) against one database."""
+    from production import gunicorn
+
+    def versions(base: str) -> set[str]:
+        found = set()
+        for _ in range(24):  # a new connection each time: the workers take turns
+            with urlopen(f"{base}/healthz", timeout=10) as response:
+                found.add(json.load(response)["data_version"])
+        return found
+
+    env = {"WEBMAP_DATABASE_URL": database, "WEBMAP_RELOAD_SECONDS": "0.2"}
+    with gunicorn(data_dir, tmp_path / "cache", workers=3, **env) as base:
+        before = versions(base)
+        assert len(before) == 1
+        source = write_csv(tmp_path / "new.csv", row("served-by-all"))
+        command = [sys.executable, "-c", "from webmap.cli import cli; cli()", "import", str(source)]
+        done = subprocess.run(
+            command,
+            env={**os.environ, **env, "WEBMAP_DATA_DIR": str(data_dir)},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        deadline = time.monotonic() + 20
+        while (now := versions(base)) == before or len(now) > 1:
+            assert time.monotonic() < deadline, now
+            time.sleep(0.3)
+        with urlopen(f"{base}/api/reports?view=ids", timeout=10) as response:
+            assert "served-by-all" in json.load(response)["ids"]
