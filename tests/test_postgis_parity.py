@@ -178,7 +178,10 @@ def test_sql_finds_what_the_index_finds(database, parity_data, query):
         "/ogc/collections/reports/items?f=json&datetime=2022-01-01/..&limit=20",
         "/ogc/collections/reports/items?f=json&bbox=170,60,-170,70",
         "/export/reports.csv?actor=BLR&from=2022",
-        "/history?as_of=2026-11-26",
+        "/reports?as_of=2026-11-26&kind=deployment",
+        "/reports/far-east-on-180/history",
+        "/changes",
+        "/changes.atom",
     ],
 )
 def test_pages_and_downloads_alike(clients, path):
