@@ -24,7 +24,7 @@ from webmap.catalog.derived import search_text
 from webmap.catalog.filters import Criteria
 from webmap.catalog.spellings import Spellings
 from webmap.geo.atlas import ALLIANCES_FILE
-from webmap.record.geojson_io import atomic_write_bytes, dumps_feature_collection
+from webmap.record.geojson_io import atomic_write_bytes
 from webmap.record.names import NAMES_FILE, read_names
 from webmap.record.publishers import PUBLISHERS_FILE
 from webmap.record.reports_file import REPORTS_FILE, load_reports, read_text
@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS record (
 CREATE TABLE IF NOT EXISTS reports (
     id text COLLATE "C" PRIMARY KEY,
     feature json NOT NULL,
+    layout text NOT NULL,  -- its lines in reports.geojson, so a dump is a join
     geom geometry(Point, 4326) NOT NULL,
     start_day date NOT NULL,
     end_day date NOT NULL,
@@ -214,6 +215,7 @@ class Store:
 
     def snapshot(self, out_dir: Path) -> str:
         """Write the record's files into out_dir from one consistent view; return its token."""
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
 
         def work(conn: psycopg.Connection) -> str:
             _dump(conn, Path(out_dir))
@@ -356,38 +358,46 @@ def _revision_lines(path: Path) -> list[tuple[str, str]]:
 
 
 def _write_reports(conn: psycopg.Connection, reports: list, features: list, spellings) -> None:
-    """Insert reports (with their sources) as rows, from their checked Reports and Features."""
+    """Copy reports (with their sources) into their tables, from checked Reports and Features."""
     by_id = {f["id"]: f for f in features}
     with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO reports (id, feature, geom, start_day, end_day, kind, status, actors,"
-            " affiliations, search) VALUES (%s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326),"
-            " %s, %s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    r.id,
-                    json.dumps(by_id[r.id], ensure_ascii=False, separators=(",", ":")),
-                    r.lon,
-                    r.lat,
-                    *r.span,
-                    r.kind,
-                    r.status,
-                    list(r.actors),
-                    sorted({s.affiliation for s in r.sources}),
-                    search_text(r, spellings),
+        columns = "id, feature, layout, geom, start_day, end_day, kind, status, actors,"
+        with cur.copy(f"COPY reports ({columns} affiliations, search) FROM STDIN") as copy:
+            for r in reports:
+                feature = by_id[r.id]
+                copy.write_row(
+                    (
+                        r.id,
+                        json.dumps(feature, ensure_ascii=False, separators=(",", ":")),
+                        feature_layout(feature),
+                        f"SRID=4326;POINT({r.lon!r} {r.lat!r})",
+                        *r.span,
+                        r.kind,
+                        r.status,
+                        list(r.actors),
+                        sorted({s.affiliation for s in r.sources}),
+                        search_text(r, spellings),
+                    )
                 )
-                for r in reports
-            ],
-        )
-        cur.executemany(
-            "INSERT INTO sources (report_id, n, url, publisher, affiliation, published)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (r.id, n, s.url, s.publisher, s.affiliation, s.published)
-                for r in reports
-                for n, s in enumerate(r.sources)
-            ],
-        )
+        columns = "report_id, n, url, publisher, affiliation, published"
+        with cur.copy(f"COPY sources ({columns}) FROM STDIN") as copy:
+            for r in reports:
+                for n, s in enumerate(r.sources):
+                    copy.write_row((r.id, n, s.url, s.publisher, s.affiliation, s.published))
+
+
+def feature_layout(feature: dict[str, Any]) -> str:
+    """Return a Feature as its lines in the reports file (dumps_feature_collection's layout)."""
+    lines = json.dumps(feature, indent=2, ensure_ascii=False).split("\n")
+    return "\n".join("    " + line for line in lines)
+
+
+def collection_text(layouts: list[str]) -> str:
+    """Return the reports file holding Features laid out by feature_layout."""
+    if not layouts:
+        return '{\n  "type": "FeatureCollection",\n  "features": []\n}\n'
+    head = '{\n  "type": "FeatureCollection",\n  "features": [\n'
+    return head + ",\n".join(layouts) + "\n  ]\n}\n"
 
 
 def _append_revisions(conn: psycopg.Connection, revisions: list[tuple[str, str]]) -> None:
@@ -450,19 +460,16 @@ def _new_token(conn: psycopg.Connection) -> None:
 
 def _dump(conn: psycopg.Connection, out_dir: Path) -> int:
     """Write the record's files into out_dir from conn's view; return the number of reports."""
-    features = [
-        json.loads(text)
-        for (text,) in conn.execute('SELECT feature::text FROM reports ORDER BY id COLLATE "C"')
-    ]
+    layouts = [text for (text,) in conn.execute("SELECT layout FROM reports ORDER BY id")]
     lines = [line for (line,) in conn.execute("SELECT line FROM revisions ORDER BY n")]
     documents = dict(conn.execute("SELECT name, body FROM documents").fetchall())
-    atomic_write_bytes(out_dir / REPORTS_FILE, dumps_feature_collection(features).encode())
+    atomic_write_bytes(out_dir / REPORTS_FILE, collection_text(layouts).encode())
     log = "".join(line + "\n" for line in lines)
     if lines or (out_dir / REVISIONS_FILE).exists():
         atomic_write_bytes(out_dir / REVISIONS_FILE, log.encode())
     for name, body in documents.items():
         atomic_write_bytes(out_dir / name, body.encode())
-    return len(features)
+    return len(layouts)
 
 
 def _store_changes(
