@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -280,3 +281,31 @@ def test_gunicorn_workers_serve_one_version_of_the_database(database, data_dir, 
             time.sleep(0.3)
         with urlopen(f"{base}/api/reports?view=ids", timeout=10) as response:
             assert "served-by-all" in json.load(response)["ids"]
+
+
+def test_update_and_export_with_the_database(database, data_dir, tmp_path):
+    """An update is one more revision row; export reads the database, not the data folder."""
+    app = create_app({**_config(data_dir, database), "LOAD_DATA": False})
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["import", str(write_csv(tmp_path / "a.csv", row("to-update")))])
+    changed = write_csv(tmp_path / "b.csv", row("to-update", status="confirmed"))
+    result = runner.invoke(cli, ["import", "--update", "--note", "confirmed since", str(changed)])
+    assert result.exit_code == 0 and "Updated 1 report(s): to-update" in result.output
+    lines = _dump(database, tmp_path / "out")["revisions.jsonl"].decode().splitlines()
+    last = json.loads(lines[-1])
+    assert (last["action"], last["id"], last["note"]) == ("update", "to-update", "confirmed since")
+    assert last["after"]["properties"]["status"] == "confirmed"
+    exported = runner.invoke(cli, ["export", "--format", "csv", "--where", "status=confirmed"])
+    assert exported.exit_code == 0 and "to-update" in exported.output
+    assert b"to-update" not in (data_dir / "reports.geojson").read_bytes()
+    files_app = create_app({**_config(tmp_path / "out", ""), "LOAD_DATA": False})
+    shutil.copytree(data_dir, tmp_path / "out", dirs_exist_ok=True, ignore=_held)  # the layers
+    from_files = files_app.test_cli_runner().invoke(cli, ["export", "--where", "as_of=2099-01-01"])
+    from_db = runner.invoke(cli, ["export", "--where", "as_of=2099-01-01"])
+    assert from_db.exit_code == 0 and from_db.output == from_files.output
+    _close(app)
+
+
+def _held(folder: str, names: list[str]) -> list[str]:
+    """Leave out the files the database holds (copytree's ignore)."""
+    return [n for n in names if n in postgis.HELD_FILES]

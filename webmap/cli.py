@@ -231,7 +231,21 @@ def _import(
 def export_command(fmt: str, output: Path | None, where: str) -> None:
     """Write all reports (or those --where chooses) in another format."""
     query = _where(where) if where.strip() else ReportQuery()
-    data_dir = Path(current_app.config["DATA_DIR"])
+    with tempfile.TemporaryDirectory(prefix="webmap-export-") as work:
+        data_dir = Path(current_app.config["DATA_DIR"])
+        if current_app.config.get("DATABASE_URL"):  # the database's record, as files
+            from webmap.store.commands import _store
+
+            try:
+                _store(current_app.config["DATABASE_URL"]).snapshot(Path(work))
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from None
+            data_dir = Path(work)
+        _export(data_dir, query, fmt, output)
+
+
+def _export(data_dir: Path, query: ReportQuery, fmt: str, output: Path | None) -> None:
+    """Write the reports of a data folder that query chooses, in fmt, to output or the screen."""
     cache_dir = current_app.config.get("INDEX_CACHE_DIR")
     try:  # the catalogue's own reader (and its cache), then the web downloads' query
         index, _ = load_index(data_dir, Path(cache_dir) if cache_dir else None)
