@@ -83,3 +83,22 @@ def test_story_page_and_api(client, data_dir):
     assert client.get("/api/stories").get_json()[0]["id"] == "my-story"
     assert client.get("/stories/none").status_code == 404
     assert 'data-story="my-story"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_borders_story_asks_a_question_the_shipped_map_answers_once():
+    story = json.loads((SHIPPED / "stories/belarus-borders-hardening-2021-2025.json").read_text())
+    assert "both a finished fence or wall and a closed crossing" in story["steps"][-1]["text"]
+    reports = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
+    fenced, closed = set(), set()
+    for props in (f["properties"] for f in reports):
+        if props["kind"] != "fortification" or "BLR" not in props["actors"]:
+            continue
+        if not "2021" <= props["date"][:4] <= "2025":
+            continue
+        title, country = props["title"].lower(), props["actors"][0]
+        if "complete" in title and ("fence" in title or "wall" in title):
+            fenced.add(country)
+        if "crossing" in title and ("close" in title or "shut" in title):
+            closed.add(country)
+    assert fenced & closed == {"LTU", "POL"}  # the pupils' answer: Lithuania and Poland
+    assert "LVA" in fenced  # Latvia fenced but closed no crossing: not an answer

@@ -22,6 +22,7 @@ from webmap.record.importer import ImportLockError, apply_import, import_lock, p
 from webmap.record.linkcheck import CACHE_FILE as LINKS_CACHE
 from webmap.record.linkcheck import TIMEOUT, link_problems
 from webmap.record.model import Problem, ReportError
+from webmap.record.publishers import load_publishers
 from webmap.record.reports_file import REPORTS_FILE, load_reports
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.stats import coverage
@@ -87,7 +88,8 @@ def check_command(paths: tuple[Path, ...], links: bool, timeout: float, stats: b
             reports_file = target / REPORTS_FILE if target.is_dir() else target
             if reports_file.suffix in (".geojson", ".json") and reports_file.is_file():
                 try:
-                    lines = coverage(load_reports(reports_file)).lines()
+                    table = load_publishers(reports_file.parent)
+                    lines = coverage(load_reports(reports_file), table).lines()
                 except ReportError:
                     continue  # the problems are listed below
                 click.echo(f"Coverage of {reports_file}:")

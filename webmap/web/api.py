@@ -17,6 +17,7 @@ from webmap.catalog.query import (
     collection_chunks,
     download_name,
     export_file,
+    index_as_of,
     parse_query,
     run_query,
 )
@@ -101,15 +102,18 @@ def _query_digest() -> str:
 
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
-    """Return one report as a Feature: the bytes the index stored."""
+    """Return one report as a Feature: the bytes the index stored (as it stood on as_of)."""
     try:
         lang = parse_lang(request.args.get("lang"))
-    except LanguageError as exc:
+        as_of = parse_query({"as_of": request.args.getlist("as_of")}).as_of
+    except (FilterError, LanguageError) as exc:
         return _json({"error": str(exc)}, status=400)
-    index = current_catalog().index
+    catalog = current_catalog()
+    index = index_as_of(catalog.data_dir / REVISIONS_FILE, as_of) if as_of else catalog.index
     position = index.position(report_id)
     if position is None:
-        return _json({"error": f"no report has id {report_id!r}"}, status=404)
+        when = f" on {as_of}" if as_of else ""
+        return _json({"error": f"no report has id {report_id!r}{when}"}, status=404)
     return Response(bytes_in_language(index.feature_bytes(position), lang), mimetype=GEOJSON)
 
 

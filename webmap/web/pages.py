@@ -66,7 +66,9 @@ def index() -> str:
         else site_url("api.reports"),
         "reportApiUrl": None
         if is_static_site()
-        else site_url("api.report", report_id="REPORT_ID", **in_lang),
+        else site_url(
+            "api.report", report_id="REPORT_ID", **({"as_of": as_of} if as_of else {}), **in_lang
+        ),
         "reportsFullUrl": None
         if is_static_site()
         else site_url("api.reports", **({"as_of": as_of} if as_of else {}), **in_lang),

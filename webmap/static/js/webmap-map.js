@@ -96,8 +96,9 @@
    * confirmed, disputed or denied it, background. Sources without a stance come last. */
   function sourceGroups(sources) {
     const stances = config.stances || {};
+    const order = (config.stanceOrder || Object.keys(stances)).map((code) => [code, stances[code]]);
     const groups = [];
-    for (const [code, label] of [...Object.entries(stances), ["", _("Sources")]]) {
+    for (const [code, label] of [...order, ["", _("Sources")]]) {
       const members = sources.filter((s) => (code ? s.stance === code : !(s.stance in stances)));
       if (!members.length) continue;
       const list = el("ol", "sources");
@@ -172,12 +173,15 @@
   function reservedEdges() {
     const mapBox = map.getContainer().getBoundingClientRect();
     let right = 12;
-    let bottom = 40;  // the scale bar, status line and attribution
-    for (const node of document.querySelectorAll(".map-legend-control .legend[open], #story-player:not([hidden])")) {
+    let bottom = 40;
+    // The legend takes the right; the story box, the status line, the scale bar and the
+    // attribution take the bottom (as tall as they are drawn: they wrap on narrow maps).
+    const reserved = ".map-legend-control .legend[open], #story-player:not([hidden]), .leaflet-bottom .leaflet-control";
+    for (const node of document.querySelectorAll(reserved)) {
       const box = node.getBoundingClientRect();
       if (!box.width) continue;
-      if (node.id === "story-player") bottom = Math.max(bottom, mapBox.bottom - box.top + 12);
-      else right = Math.max(right, mapBox.right - box.left + 12);
+      if (node.matches(".legend")) right = Math.max(right, mapBox.right - box.left + 12);
+      else bottom = Math.max(bottom, mapBox.bottom - box.top + 12);
     }
     return { right, bottom };
   }
