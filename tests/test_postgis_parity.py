@@ -181,6 +181,8 @@ def test_sql_finds_what_the_index_finds(database, parity_data, query):
         "/reports?as_of=2026-11-26&kind=deployment",
         "/reports/far-east-on-180/history",
         "/changes",
+        "/api/reports/far-east-on-180",
+        "/api/reports/armenia-freezes-csto-participation-2024?as_of=2026-11-26&lang=uk",
         "/changes.atom",
     ],
 )
