@@ -10,6 +10,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from webmap.catalog.datafiles import file_problem
 from webmap.catalog.index_cache import cached_index, file_digest, index_digest
@@ -48,6 +49,7 @@ class Catalog:
     version: str = ""
     error: str = ""  # every detail, for the log only
     reason: str = ""  # a few generic words, for /healthz and the 503 page
+    store_view: Any = None  # with a database: answers queries in SQL (store.served.StoreView)
 
     @property
     def reports(self) -> ReportList:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,15 +96,29 @@ class ReportResult:
 
 
 def run_query(
-    index: ReportIndex, revisions: Path, query: ReportQuery, facets: bool = False
+    index: ReportIndex,
+    revisions: Path,
+    query: ReportQuery,
+    facets: bool = False,
+    store: Any = None,
 ) -> ReportResult:
-    """Run a query on the live index, or on the index of the record as of its day."""
+    """Run a query on the live index, or on the index of the record as of its day.
+
+    With store (a database's StoreView), the live record's filters, bbox and search run in
+    SQL and the record of a day is chosen in SQL; that day's filters run on its index.
+    """
+    find = None
     if query.as_of:
-        index = index_as_of(revisions, query.as_of)
+        past = store.index_as_of(query.as_of) if store is not None else None
+        index = past if past is not None else index_as_of(revisions, query.as_of)
+    elif store is not None:
+        live = index
+        find = lambda criteria: store.positions(live, criteria)  # noqa: E731
     if facets:
-        positions, counts = faceted_query(index, query.criteria)
+        positions, counts = faceted_query(index, query.criteria, find)
         return ReportResult(index, positions, query, counts)
-    return ReportResult(index, index.query(query.criteria), query)
+    positions = find(query.criteria) if find else index.query(query.criteria)
+    return ReportResult(index, positions, query)
 
 
 def index_as_of(revisions: Path, day: str) -> ReportIndex:

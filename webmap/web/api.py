@@ -51,10 +51,13 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
 def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
     """Run a query on the live data (or its record as of a day)."""
     catalog = current_catalog()
+    store = catalog.store_view
     if not query.as_of:
-        return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+        revisions = catalog.data_dir / REVISIONS_FILE
+        return run_query(catalog.index, revisions, query, facets=facets, store=store)
     with readable_history():  # the record as of a day is rebuilt from the revisions log
-        return run_query(catalog.index, revisions_log(catalog.data_dir), query, facets=facets)
+        revisions = revisions_log(catalog.data_dir)
+        return run_query(catalog.index, revisions, query, facets=facets, store=store)
 
 
 def requested_result(facets: bool = False) -> ReportResult:

@@ -36,6 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Where the public reaches the app (https://map.example.org): OGC API links start there.
         # Unset, they are paths on this site; never built from the Host header.
         PUBLIC_URL=os.environ.get("WEBMAP_PUBLIC_URL", ""),
+        # postgresql://...: the record lives in PostgreSQL + PostGIS (the postgis extra), not in
+        # the data folder's reports, revisions, publishers, alliances and names files.
+        DATABASE_URL=os.environ.get("WEBMAP_DATABASE_URL", ""),
     )
     if test_config:
         app.config.update(test_config)

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 
 from webmap.catalog.catalog import REASONS, Catalog, revisions_log
 from webmap.record.history import cached_revisions
 from webmap.record.model import ReportError
 from webmap.record.revisions import Revision
+from webmap.store.errors import StoreError
 from webmap.web.data import map_data
 from webmap.web.renderings import Renderings
 
@@ -71,6 +72,12 @@ def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
     return render_template("unavailable.html", reason=str(exc)), 503
 
 
+def _database_fault(exc: StoreError) -> tuple[Response | str, int]:
+    """Answer 503 when the database is lost mid-request (the details go to the log)."""
+    current_app.logger.error("The database failed during a request: %s", exc)
+    return _unavailable(DataUnavailable(REASONS["other"]))
+
+
 def _not_found(exc: Exception) -> tuple[Response | str, int]:
     """Answer 404 with a page in the reader's language (the API and scripts keep theirs)."""
     if request.path.startswith(("/api/", "/ogc", "/export/")):
@@ -101,5 +108,6 @@ def relative_location(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the shared error handler and keep redirects on this site."""
     app.register_error_handler(DataUnavailable, _unavailable)
+    app.register_error_handler(StoreError, _database_fault)
     app.register_error_handler(404, _not_found)
     app.after_request(relative_location)
