@@ -68,14 +68,13 @@
     const day = config.dataDay || view.accessed;
     const title = mapTitle();
     if (style === "apa") {
-      const text = `${title} [${_("Interactive map, data version %(version)s", { version })}]. `
-        + `(${apaDate(day)}). webmap. `
-        + _("Retrieved %(date)s, from %(url)s", { date: apaRetrieved(view.accessed), url: view.url });
-      return { text, url: view.url };
+      const kind = _("Interactive map, data version %(version)s", { version });
+      const retrieved = _("Retrieved %(date)s, from %(url)s", { date: apaRetrieved(view.accessed), url: view.url });
+      return { text: `${title} [${kind}]. (${apaDate(day)}). webmap. ${retrieved}`, url: view.url };
     }
-    const text = `“${title}.” webmap, ${_("data version %(version)s", { version })}, ${mlaDate(day)}, ${view.url}. `
-      + _("Accessed %(date)s.", { date: mlaDate(view.accessed) });
-    return { text, url: view.url };
+    const edition = _("data version %(version)s", { version });
+    const accessed = _("Accessed %(date)s.", { date: mlaDate(view.accessed) });
+    return { text: `“${title}.” webmap, ${edition}, ${mlaDate(day)}, ${view.url}. ${accessed}`, url: view.url };
   }
 
   /* The address of the view on the map: the worksheet's own view, or the map's current one. */
@@ -203,7 +202,8 @@
       heading.textContent = _("Questions from the story “%(title)s”", { title: story.title });
       list.replaceChildren(...asks.map((s) => {
         const n = numbers.get(s.report);
-        return ruledQuestion(n ? `${s.question} (${_("report %(number)s", { number: n })})` : s.question);
+        const which = n ? _("report %(number)s", { number: n }) : "";
+        return ruledQuestion(n ? `${s.question} (${which})` : s.question);
       }));
     } else {
       list.replaceChildren(ruledQuestion(""), ruledQuestion(""), ruledQuestion(""));
