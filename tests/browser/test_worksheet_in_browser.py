@@ -143,6 +143,16 @@ def test_a_storys_worksheet_asks_its_questions_keyed_to_the_numbers(page, live_s
     assert log.errors == []
 
 
+def test_a_year_alone_in_the_link_filters_the_map_and_the_worksheet(page, live_server):
+    """from=2024 (as the README's examples write it) is January 2024, not dropped."""
+    page, log = page
+    open_worksheet(page, f"{live_server}/worksheet?kind=strike&from=2024&to=2024")
+    ids = [r for _, r in page.evaluate(TABLE)]
+    assert ids == ["oreshnik-strike-dnipro-2024"]
+    assert "from=2024-01" in page.inner_text("#worksheet-view")
+    assert log.errors == []
+
+
 def test_the_worksheet_button_opens_the_worksheet_of_the_current_view(page, live_server):
     page, log = page
     page.goto(f"{live_server}/?kind=strike")
