@@ -73,7 +73,8 @@
       return { text: `${title} [${kind}]. (${apaDate(day)}). webmap. ${retrieved}`, url: view.url };
     }
     const edition = _("data version %(version)s", { version });
-    const accessed = _("Accessed %(date)s.", { date: mlaDate(view.accessed) });
+    // A date that ends in an abbreviation ("2 декабря 2026 г.") ends the sentence too.
+    const accessed = _("Accessed %(date)s.", { date: mlaDate(view.accessed) }).replace(/\.\.$/, ".");
     return { text: `“${title}.” webmap, ${edition}, ${mlaDate(day)}, ${view.url}. ${accessed}`, url: view.url };
   }
 
