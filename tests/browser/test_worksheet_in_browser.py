@@ -324,3 +324,17 @@ def test_the_offline_sites_worksheet_works_from_file_urls(browser, static_site):
     assert errors == []
     assert all(url.startswith(("file://", "data:")) for url in requests)
     context.close()
+
+
+def test_the_worksheet_and_the_citation_box_pass_axe(browser, live_server):
+    from test_accessibility import violations
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    open_worksheet(page, f"{live_server}/worksheet?story=nato-enlargement-1999-2024&lang=be")
+    assert violations(page) == []
+    page.goto(f"{live_server}/?kind=strike")
+    page.wait_for_function(DRAWN, timeout=20_000)
+    page.click("#cite-open")
+    assert violations(page) == []
+    context.close()
