@@ -26,6 +26,7 @@ PAGES = [
     "/stories/oreshnik-2024-2025",
     "/changes",
     "/glossary",
+    "/worksheet",
 ]
 PLACE = re.compile(r"%\(\w+\)s")
 

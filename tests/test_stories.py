@@ -42,10 +42,62 @@ def story(**changes):
                 "s/my-story.json: my-story: steps[1].zoom: 30 is not a whole number from 3 to 12",
             ],
         ),
+        (story(steps=[{"report": "a-report", "text": "x", "question": "Why?"}]), []),
+        (
+            story(steps=[{"report": "a-report", "text": "x", "question": " "}]),
+            ["s/my-story.json: my-story: steps[1].question: is empty or holds a control character"],
+        ),
+        (
+            story(
+                translations={
+                    "uk": {
+                        "title": "T",
+                        "summary": "S",
+                        "steps": ["x"],
+                        "questions": [],
+                        "by": "editor",
+                    }
+                }
+            ),
+            [
+                "s/my-story.json: my-story: translations.uk.questions: must list a question "
+                '(or "") for each of the 1 steps, in order'
+            ],
+        ),
     ],
 )
 def test_story_problems(data, expected):
     assert [str(p) for p in check_story(data, "s/my-story.json", IDS)] == expected
+
+
+def test_a_step_question_is_kept_apart_and_translated(tmp_path):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    steps = [
+        {"report": "a-report", "text": "First.", "question": "Which sea?"},
+        {"report": "b-report", "text": "Second."},
+    ]
+    uk = {"title": "Т", "summary": "С", "steps": ["Перше.", "Друге."], "by": "editor"}
+    uk["questions"] = ["Яке море?", ""]
+    data = story(steps=steps, translations={"uk": uk})
+    (folder / "my-story.json").write_text(json.dumps(data), "utf-8")
+    [loaded], problems = load_stories(tmp_path, IDS)
+    assert problems == []
+    assert [s.question for s in loaded.steps] == ["Which sea?", ""]
+    assert [s.question for s in loaded.in_language("uk").steps] == ["Яке море?", ""]
+    assert loaded.to_dict()["steps"][0]["question"] == "Which sea?"
+    assert "question" not in loaded.to_dict()["steps"][1]
+
+
+def test_shipped_questions_stand_apart_from_the_step_texts():
+    ids = {r.id for r in load_reports(SHIPPED / "reports.geojson")}
+    stories = {s.id: s for s in load_stories(SHIPPED, ids)[0]}
+    enlargement = stories["nato-enlargement-1999-2024"]
+    assert sum(bool(s.question) for s in enlargement.steps) == 5
+    for lang in ("en", "uk", "ru"):
+        for step in enlargement.in_language(lang).steps:
+            assert "Question" not in step.text and "Вопрос" not in step.text
+            assert "Запитання" not in step.text
 
 
 def test_shipped_stories_are_valid_and_walk_real_reports():
@@ -87,7 +139,7 @@ def test_story_page_and_api(client, data_dir):
 
 def test_the_borders_story_asks_a_question_the_shipped_map_answers_once():
     story = json.loads((SHIPPED / "stories/belarus-borders-hardening-2021-2025.json").read_text())
-    assert "both a finished fence or wall and a closed crossing" in story["steps"][-1]["text"]
+    assert "both a finished fence or wall and a closed crossing" in story["steps"][-1]["question"]
     reports = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
     fenced, closed = set(), set()
     for props in (f["properties"] for f in reports):

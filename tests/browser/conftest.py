@@ -102,6 +102,16 @@ def page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
 
 
 @pytest.fixture(scope="session")
+def static_site(tmp_path_factory) -> Path:
+    """Build the offline site of the shipped data once (every language; about two minutes)."""
+    from webmap.web.site import build_site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(create_app({"DATA_DIR": str(SHIPPED), "STATIC_SITE": True, "TESTING": True}), out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def shipped_count() -> int:
     """Return how many reports the shipped data holds."""
     import json

@@ -12,8 +12,6 @@ from pypdf import PdfReader
 
 from webmap.geo.geodesy import distance_km
 from webmap.render.styles import PRECISION_MAX_ZOOM
-from webmap.web.app import create_app
-from webmap.web.site import build_site
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
 DRAWN = "() => document.documentElement.dataset.mapDrawn"
@@ -168,14 +166,6 @@ def test_embed_shows_only_the_map(page, live_server):
     link = page.get_attribute("#embed-open", "href")
     assert "kind=strike" in link and "embed" not in link
     assert log.errors == []
-
-
-@pytest.fixture(scope="module")
-def static_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    app = create_app({"DATA_DIR": str(SHIPPED), "STATIC_SITE": True, "TESTING": True})
-    build_site(app, out)
-    return out
 
 
 def offline_page(browser):

@@ -16,11 +16,12 @@ MIN_ZOOM, MAX_ZOOM = 3, 12
 
 @dataclass(frozen=True)
 class Step:
-    """One stop of a story: a report, what to say about it, and how close to zoom."""
+    """One stop of a story: a report, what to say about it, how close to zoom, a question."""
 
     report: str
     text: str
     zoom: int | None = None
+    question: str = ""  # optional: what pupils answer at this step (worksheets list them)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class StoryTranslation:
     summary: str
     steps: tuple[str, ...]
     by: str
+    questions: tuple[str, ...] = ()  # one per step ("" where a step has none), or none at all
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,11 @@ class Story:
         t = next((t for t in self.translations if t.lang == lang), None)
         if t is None:
             return self
-        steps = tuple(replace(s, text=text) for s, text in zip(self.steps, t.steps, strict=True))
+        questions = t.questions or tuple(s.question for s in self.steps)
+        steps = tuple(
+            replace(s, text=text, question=question if s.question else "")
+            for s, text, question in zip(self.steps, t.steps, questions, strict=True)
+        )
         return replace(
             self, title=t.title, summary=t.summary, steps=steps, lang=lang, translated_by=t.by
         )
@@ -62,11 +68,19 @@ class Story:
             "id": self.id,
             "title": self.title,
             "summary": self.summary,
-            "steps": [{"report": s.report, "text": s.text, "zoom": s.zoom} for s in self.steps],
+            "steps": [_step_dict(s) for s in self.steps],
         }
         if self.translated_by:
             data |= {"lang": self.lang, "translated_by": self.translated_by}
         return data
+
+
+def _step_dict(step: Step) -> dict[str, Any]:
+    """Return one step as plain data (its question only when it has one)."""
+    data: dict[str, Any] = {"report": step.report, "text": step.text, "zoom": step.zoom}
+    if step.question:
+        data["question"] = step.question
+    return data
 
 
 def _translation_problems(translations: Any, steps: int, err) -> None:
@@ -84,8 +98,11 @@ def _translation_problems(translations: Any, steps: int, err) -> None:
         if not isinstance(t, dict):
             err(name, "is not an object with title, summary, steps and by")
             continue
-        for key in sorted(set(t) - {"title", "summary", "steps", "by"}, key=str):
-            err(f"{name}.{key}", "is not a field of a translation; use title, summary, steps, by")
+        for key in sorted(set(t) - {"title", "summary", "steps", "questions", "by"}, key=str):
+            err(
+                f"{name}.{key}",
+                "is not a field of a translation; use title, summary, steps, questions, by",
+            )
         for key in ("title", "summary"):
             if not _filled(t.get(key)):
                 err(f"{name}.{key}", "is empty or holds a control character")
@@ -96,6 +113,16 @@ def _translation_problems(translations: Any, steps: int, err) -> None:
             for i, text in enumerate(texts, start=1):
                 if not _filled(text):
                     err(f"{name}.steps[{i}]", "is empty or holds a control character")
+        questions = t.get("questions")
+        if questions is not None and (
+            not isinstance(questions, list)
+            or len(questions) != steps
+            or not all(isinstance(q, str) and unsafe_character(q) is None for q in questions)
+        ):
+            err(
+                f"{name}.questions",
+                f'must list a question (or "") for each of the {steps} steps, in order',
+            )
         if t.get("by") not in TRANSLATORS:
             err(f"{name}.by", f"{brief(t.get('by'))} is not one of: {', '.join(TRANSLATORS)}")
 
@@ -115,6 +142,7 @@ def _translations(data: dict[str, Any]) -> tuple[StoryTranslation, ...]:
             given[lang]["summary"].strip(),
             tuple(text.strip() for text in given[lang]["steps"]),
             given[lang]["by"],
+            tuple(q.strip() for q in given[lang].get("questions") or ()),
         )
         for lang in TRANSLATION_LANGUAGES
         if lang in given
@@ -150,6 +178,8 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
             err(f"steps[{i}].report", f"no report has id {step.get('report')!r}")
         if not isinstance(step.get("text"), str) or not step["text"].strip():
             err(f"steps[{i}].text", "is empty")
+        if "question" in step and not _filled(step["question"]):
+            err(f"steps[{i}].question", "is empty or holds a control character")
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):
             err(f"steps[{i}].zoom", f"{zoom!r} is not a whole number from {MIN_ZOOM} to {MAX_ZOOM}")
@@ -170,7 +200,10 @@ def load_stories(data_dir: Path, report_ids: set[str]) -> tuple[list[Story], lis
         problems += found
         if found:
             continue
-        steps = tuple(Step(s["report"], s["text"].strip(), s.get("zoom")) for s in data["steps"])
+        steps = tuple(
+            Step(s["report"], s["text"].strip(), s.get("zoom"), s.get("question", "").strip())
+            for s in data["steps"]
+        )
         story = Story(data["id"], data["title"].strip(), data["summary"].strip(), steps)
         stories.append(replace(story, translations=_translations(data)))
     return stories, problems

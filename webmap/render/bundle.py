@@ -24,6 +24,7 @@ APP_SCRIPTS = (
     "js/webmap-stories.js",
     "js/webmap.js",
     "js/webmap-print.js",
+    "js/webmap-worksheet.js",
 )
 _SCRIPT_TAG = re.compile(r"<script\s+src=\"([^\"]+)\"\s*>\s*</script>\s*")
 

@@ -14,6 +14,7 @@ from webmap.web.data import is_static_site
 STATIC_FILES = {
     "pages.index": "index.html",
     "pages.reports": "reports.html",
+    "pages.worksheet": "worksheet.html",
     "pages.report": "reports/{report_id}.html",
     "pages.story": "stories/{story_id}.html",
     "glossary.glossary": "glossary.html",

@@ -50,8 +50,8 @@ def _styles() -> dict:
 
 
 @bp.get("/")
-def index() -> str:
-    """Show the map."""
+def index(template: str = "map.html") -> str:
+    """Show the map (or another page built on it, such as the worksheet)."""
     store = current_catalog()
     rendered = current_renderings()
     lang = current_language()
@@ -109,6 +109,7 @@ def index() -> str:
             "countryStyle": rendered.map_parts.country_style,
             "stories": [story.in_language(lang).to_dict() for story in store.stories],
             "lang": lang,
+            **citation_facts(store),
         },
         _,
     )
@@ -118,7 +119,7 @@ def index() -> str:
     except FilterError:
         counts = None
     return render_template(
-        "map.html",
+        template,
         counts=counts,
         parts=rendered.map_parts,
         config=config,
@@ -135,6 +136,22 @@ def index() -> str:
         link_problem=link_problem(request.args.to_dict(flat=False)) or as_of_problem,
         **form_state(),
     )
+
+
+@bp.get("/worksheet")
+def worksheet() -> str:
+    """Show a printable worksheet of the map view its parameters name (webmap-worksheet.js)."""
+    return index("worksheet.html")
+
+
+def citation_facts(store) -> dict:
+    """Return what a citation of a view names: the data's version and newest day, the pages."""
+    return {
+        "dataVersion": store.version,
+        "dataDay": store.index.newest_day() or "",
+        "mapUrl": site_url("pages.index"),
+        "worksheetUrl": site_url("pages.worksheet"),
+    }
 
 
 # What each filter of a link is, in a teacher's words.

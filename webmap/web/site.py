@@ -32,6 +32,7 @@ def _pages(app: Flask, lang: str = "") -> list[tuple[str, str]]:
         store = current_catalog()
         script = f"map.{current_renderings().map_digest}.js"
         pages = [("/", "index.html"), ("/reports", "reports.html"), (f"/{script}", script)]
+        pages.append(("/worksheet", "worksheet.html"))
         pages.append(("/palette.css", "palette.css"))
         pages.append(("/glossary", "glossary.html"))
         pages += [(f"/reports/{r.id}", f"reports/{r.id}.html") for r in store.reports]

@@ -127,7 +127,7 @@
   /* Boxes of what else is written on the map (city names, the scale bar, the attribution). */
   function obstacles(container) {
     const origin = container.getBoundingClientRect();
-    const nodes = container.querySelectorAll(".leaflet-tooltip-pane .leaflet-tooltip, .leaflet-control-scale, .leaflet-control-attribution");
+    const nodes = container.querySelectorAll(".leaflet-tooltip-pane .leaflet-tooltip, .map-label, .leaflet-control-scale, .leaflet-control-attribution");
     return [...nodes].map((node) => {
       const r = node.getBoundingClientRect();
       return { x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height };
@@ -285,7 +285,45 @@
     }
   }
 
+  /* Draw reports as numbered markers in a map frame of the given CSS size: the clusters and
+   * badges leave the map (noted in `state` for restore), the region and every report in frame,
+   * labels kept apart. Used by the handout and by the worksheet (webmap-worksheet.js). */
+  function drawNumbered(reports, frame, state) {
+    const container = map.getContainer();
+    container.style.width = frame.width;
+    container.style.height = frame.height;
+    map.invalidateSize({ pan: false, animate: false });
+    if (state.clusters) map.removeLayer(wm.clusters);
+    if (state.badges) map.removeLayer(wm.badges);
+    const groups = groupByPoint(reports);
+    let bounds = L.latLngBounds(REGION.getSouthWest(), REGION.getNorthEast());
+    for (const g of groups) bounds = bounds.extend(g.latlng);
+    map.options.zoomSnap = 0.1;
+    map.fitBounds(bounds, { animate: false, paddingTopLeft: [16, 16], paddingBottomRight: [16, 34] });
+
+    const built = numberedLayer(groups);
+    built.layer.addTo(map);
+    if (window.webmapLabels) window.webmapLabels.layoutNow();
+    for (const item of built.items) {
+      const label = item.node.querySelector(".print-label");
+      item.w = label.offsetWidth;
+      item.h = label.offsetHeight;
+      item.point = map.latLngToContainerPoint(item.latlng);
+    }
+    placeLabels(built.items, map.getSize(), obstacles(container));
+    built.items.forEach(drawLabel);
+    return built;
+  }
+
+  /* Keep the map numbered for good (the worksheet page): printing then changes nothing. */
+  let pinned = null;
+  function pin(reports, frame) {
+    pinned = drawNumbered(reports, frame, { clusters: map.hasLayer(wm.clusters), badges: map.hasLayer(wm.badges) });
+    return pinned.items;
+  }
+
   function prepare() {
+    if (pinned) return pinned.items.length;
     if (saved) return saved.items.length;
     ensureFullRecords();
     const container = map.getContainer();
@@ -318,28 +356,7 @@
     if (sheet) sheet.media = "all";
     let built = { layer: null, items: [] };
     try {
-      container.style.width = FRAME.width;
-      container.style.height = FRAME.height;
-      map.invalidateSize({ pan: false, animate: false });
-      if (saved.clusters) map.removeLayer(wm.clusters);
-      if (saved.badges) map.removeLayer(wm.badges);
-      const groups = groupByPoint(reports);
-      let bounds = L.latLngBounds(REGION.getSouthWest(), REGION.getNorthEast());
-      for (const g of groups) bounds = bounds.extend(g.latlng);
-      map.options.zoomSnap = 0.1;
-      map.fitBounds(bounds, { animate: false, paddingTopLeft: [16, 16], paddingBottomRight: [16, 34] });
-
-      built = numberedLayer(groups);
-      built.layer.addTo(map);
-      if (window.webmapLabels) window.webmapLabels.layoutNow();
-      for (const item of built.items) {
-        const label = item.node.querySelector(".print-label");
-        item.w = label.offsetWidth;
-        item.h = label.offsetHeight;
-        item.point = map.latLngToContainerPoint(item.latlng);
-      }
-      placeLabels(built.items, map.getSize(), obstacles(container));
-      built.items.forEach(drawLabel);
+      built = drawNumbered(reports, FRAME, saved);
     } finally {
       if (sheet) sheet.media = media;
     }
@@ -350,7 +367,7 @@
   }
 
   function restore() {
-    if (!saved) return;
+    if (!saved || pinned) return;
     const s = saved;
     saved = null;
     if (s.layer) map.removeLayer(s.layer);
@@ -377,5 +394,5 @@
   window.addEventListener("afterprint", () => { if (!printMedium.matches) restore(); });
   printMedium.addEventListener("change", (e) => (e.matches ? prepare() : restore()));
 
-  window.webmapPrint = { prepare, restore, active: () => saved !== null, numberRuns };
+  window.webmapPrint = { prepare, restore, active: () => saved !== null, numberRuns, shownReports, pin, filterText };
 })();

@@ -9,6 +9,7 @@
   const player = document.getElementById("story-player");
   const title = document.getElementById("story-title");
   const text = document.getElementById("story-text");
+  const question = document.getElementById("story-question");
   const progress = document.getElementById("story-progress");
   const prev = document.getElementById("story-prev");
   const next = document.getElementById("story-next");
@@ -24,6 +25,8 @@
     title.textContent = story.title;
     progress.textContent = window.webmapI18n._("Step %(step)s of %(steps)s", { step: index + 1, steps: story.steps.length });
     text.textContent = step.text;
+    question.hidden = !step.question;
+    question.textContent = step.question ? window.webmapI18n._("Question: %(question)s", { question: step.question }) : "";
     prev.disabled = index === 0;
     next.disabled = index === story.steps.length - 1;
     document.documentElement.dataset.storyStep = `${story.id}/${index + 1}`;

@@ -42,8 +42,10 @@
 
   function setControls(params) {
     search.value = params.get("q") || "";
-    timeFrom.value = (params.get("from") || "").slice(0, 7);
-    timeTo.value = (params.get("to") || "").slice(0, 7);
+    // The month inputs take YYYY-MM: a year alone (from=2024) is its first or last month.
+    const month = (value, last) => (/^\d{4}$/.test(value) ? `${value}-${last ? "12" : "01"}` : value.slice(0, 7));
+    timeFrom.value = month(params.get("from") || "", false);
+    timeTo.value = month(params.get("to") || "", true);
     for (const name of core.LIST_FILTERS) {
       const wanted = new Set(params.getAll(name).flatMap((v) => v.split(",")));
       for (const box of form.querySelectorAll(`input[name="${name}"]`)) box.checked = wanted.has(box.value);
