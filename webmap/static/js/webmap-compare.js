@@ -231,6 +231,20 @@
     root.dataset.compareReports = String(keep.length + [...perGroup.values()].reduce((n, list) => n + list.length, 0));
   }
 
+  /* The names the first map placed (webmap-labels.js), written at the same places on the
+   * second: the two maps show one view at one size, so the places are the same. */
+  function mirrorNames() {
+    const source = map.getPane("webmap-labels");
+    if (!other || !dates || !source) return;
+    const copies = [...source.children].map((node) => {
+      const copy = node.cloneNode(true);
+      const at = map.layerPointToContainerPoint(L.DomUtil.getPosition(node));
+      L.DomUtil.setPosition(copy, other.containerPointToLayerPoint(at));
+      return copy;
+    });
+    other.getPane("webmap-labels").replaceChildren(...copies);
+  }
+
   /* The two maps move as one: whichever the reader moves, the other follows. */
   let following = false;
   function follow(from, to) {
@@ -251,6 +265,12 @@
     }).addTo(other);
     reports = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 36, spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon }).addTo(other);
     restyleAreas();
+    const names = other.createPane("webmap-labels");
+    names.style.zIndex = 550;  // as on the first map: above the outlines, below the markers
+    names.style.pointerEvents = "none";
+    if (map.getPane("webmap-labels")) new MutationObserver(mirrorNames).observe(map.getPane("webmap-labels"), { childList: true });
+    other.on("zoomstart", () => { names.style.visibility = "hidden"; });
+    other.on("zoomend", () => { names.style.visibility = ""; });
     other.on("move zoomend", () => follow(other, map));
     other.on("zoomend", drawOutlines);
     map.on("move zoomend", () => follow(map, other));
@@ -290,6 +310,7 @@
       follow(map, other);
       countries.setStyle(countryStyle);
       restyleAreas();
+      mirrorNames();
       drawOutlines().then(() => { countries.setStyle(countryStyle); root.dataset.compareDrawn = next.join(","); });
     } else {
       delete root.dataset.compareDrawn;
