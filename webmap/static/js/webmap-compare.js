@@ -226,7 +226,9 @@
       inner.setAttribute("aria-hidden", "true");
       badge.setIcon(L.divIcon({ html: inner, className: `area-badge area-${group.precision}`, iconSize: null }));
       badge.addTo(other);
-      if (badge._icon) badge._icon.setAttribute("aria-label", `${group.name}: ${ngettext("%(n)s report", "%(n)s reports", features.length)}`);
+      // Named as on the first map: its visible text (count and place) first.
+      const n = features.length;
+      if (badge._icon) badge._icon.setAttribute("aria-label", `${n} ${group.name}: ` + ngettext("%(n)s report about %(place)s as a whole, with no exact place; press Enter for the list", "%(n)s reports about %(place)s as a whole, with no exact place; press Enter for the list", n, { place: group.name }));
     }
     root.dataset.compareReports = String(keep.length + [...perGroup.values()].reduce((n, list) => n + list.length, 0));
   }
@@ -369,7 +371,10 @@
       const control = L.DomUtil.create("div", "leaflet-bar compare-control");
       button = L.DomUtil.create("button", "compare-button", control);
       button.type = "button";
-      fields = L.DomUtil.create("div", "compare-fields", control);
+      // The two dates fold away under their title, folded from the start on a phone.
+      fields = L.DomUtil.create("details", "compare-fields", control);
+      fields.open = !narrow.matches;
+      L.DomUtil.create("summary", "", fields).textContent = _("Change the dates");
       [_("First date"), _("Second date")].forEach((text, i) => {
         const label = L.DomUtil.create("label", "compare-field", fields);
         const input = L.DomUtil.create("input", "", label);
