@@ -10,10 +10,17 @@ from webmap.render.palette import (
     BLOC_FILLS,
     MIN_CVD_DELTA_E,
     MIN_GREY_STEP,
+    PROJECTOR_BLOC_FILLS,
+    PROJECTOR_MIN_CVD_DELTA_E,
+    PROJECTOR_MIN_GREY_STEP,
+    PROJECTOR_OUTLINE,
+    PROJECTOR_OUTLINE_WEIGHT,
+    chroma,
     closest_greys,
     closest_under,
     delta_e,
     grey_level,
+    projector_fills,
     separable_fills,
     simulate,
 )
@@ -88,3 +95,38 @@ def test_report_kinds_differ_by_symbol_and_by_colour():
     colours = [k["colour"] for k in KIND_STYLES.values()]
     assert len(set(symbols)) == len(symbols)
     assert len(set(colours)) == len(colours)
+
+
+def test_the_projector_palette_has_a_fill_for_every_bloc():
+    assert set(PROJECTOR_BLOC_FILLS) == set(BLOC_FILLS)
+    assert client_styles()["projector"]["blocs"] == PROJECTOR_BLOC_FILLS
+
+
+def test_projector_fills_are_further_apart_in_grey_than_the_print_ones():
+    gap, first, second = closest_greys(projector_fills())
+    assert gap >= PROJECTOR_MIN_GREY_STEP > MIN_GREY_STEP, f"{first} and {second}: {gap:.0f}"
+
+
+@pytest.mark.parametrize("deficiency", ["deuteranopia", "protanopia"])
+def test_projector_fills_stay_apart_for_colour_blind_readers(deficiency):
+    difference, first, second = closest_under(deficiency, projector_fills())
+    assert difference >= PROJECTOR_MIN_CVD_DELTA_E > MIN_CVD_DELTA_E, f"{first}, {second}"
+
+
+@pytest.mark.parametrize("bloc", ["union-state", "csto", "nato", "csto-frozen"])
+def test_projector_fills_are_deeper_than_the_screen_ones(bloc):
+    # A projector washes colours out: each alliance's colour is more saturated there.
+    assert chroma(PROJECTOR_BLOC_FILLS[bloc]) > chroma(BLOC_FILLS[bloc])
+
+
+def test_the_checks_catch_the_screen_palette_on_a_projector():
+    # The screen palette is not enough for a projector: its fills are only 30 grey levels apart.
+    assert closest_greys(separable_fills())[0] < PROJECTOR_MIN_GREY_STEP
+
+
+def test_projector_outlines_are_dark_and_thicker():
+    assert grey_level(PROJECTOR_OUTLINE) < 60
+    assert PROJECTOR_OUTLINE_WEIGHT > 1
+    css = stylesheet()
+    for key, colour in PROJECTOR_BLOC_FILLS.items():
+        assert f".projector .bloc-{key} {{ background: {colour}; }}" in css

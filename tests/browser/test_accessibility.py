@@ -29,6 +29,9 @@ def violations(page) -> list[str]:
     [
         "/",
         "/?kind=strike&report=oreshnik-strike-dnipro-2024",
+        "/?compare=1999-03,2024-03",
+        "/?projector=1&compare=2003,2004-06",
+        "/?compare=1999-13,2024",
         "/reports",
         "/reports?sort=title&kind=deployment",
         "/reports/putin-oreshnik-belarus-announcement-2024",

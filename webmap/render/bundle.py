@@ -23,6 +23,8 @@ APP_SCRIPTS = (
     "js/webmap-tools.js",
     "js/webmap-stories.js",
     "js/webmap.js",
+    "js/webmap-projector.js",
+    "js/webmap-compare.js",
     "js/webmap-print.js",
     "js/webmap-worksheet.js",
 )

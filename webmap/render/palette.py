@@ -32,6 +32,20 @@ KIND_COLOURS: dict[str, str] = {
 SEA = "#f5f9fd"
 LAND_OUTLINE = "#ffffff"
 RIVER = "#7fa6c9"
+# Projector mode (?projector=1): a projector washes light colours out, so its fills are deeper
+# and further apart (PROJECTOR_MIN_GREY_STEP), on a white sea, with darker, thicker outlines.
+PROJECTOR_BLOC_FILLS: dict[str, str] = {
+    "union-state": "#7d0f0a",
+    "csto": "#a8440a",
+    "nato": "#4d8de3",
+    "csto-frozen": "#e0a640",
+    "none": "#d9d4c4",
+}
+PROJECTOR_SEA = "#ffffff"
+PROJECTOR_OUTLINE = "#1f2937"
+PROJECTOR_OUTLINE_WEIGHT = 1.6
+PROJECTOR_MIN_GREY_STEP = 36
+PROJECTOR_MIN_CVD_DELTA_E = 15.0
 # Grey levels (of 255) that printed fills must keep between them.
 MIN_GREY_STEP = 30
 # CIE76 colour difference the fills keep under simulated deuteranopia and protanopia.
@@ -96,6 +110,12 @@ def lab(colour: str) -> tuple[float, float, float]:
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 
+def chroma(colour: str) -> float:
+    """Return a colour's CIE L*a*b* chroma: how far it is from grey."""
+    _l, a, b = lab(colour)
+    return math.hypot(a, b)
+
+
 def delta_e(a: str, b: str) -> float:
     """Return the CIE76 colour difference of two colours."""
     return math.dist(lab(a), lab(b))
@@ -104,6 +124,11 @@ def delta_e(a: str, b: str) -> float:
 def separable_fills() -> dict[str, str]:
     """Return every fill a reader must tell apart on the map: the blocs and the sea."""
     return {**BLOC_FILLS, "sea": SEA}
+
+
+def projector_fills() -> dict[str, str]:
+    """Return every fill a reader must tell apart on the projector: the blocs and the sea."""
+    return {**PROJECTOR_BLOC_FILLS, "sea": PROJECTOR_SEA}
 
 
 def closest_greys(fills: dict[str, str]) -> tuple[float, str, str]:

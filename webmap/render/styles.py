@@ -14,7 +14,14 @@ from webmap.record.vocabulary import (
     STATUS_TERMS,
     labels,
 )
-from webmap.render.palette import RIVER, SEA
+from webmap.render.palette import (
+    PROJECTOR_BLOC_FILLS,
+    PROJECTOR_OUTLINE,
+    PROJECTOR_OUTLINE_WEIGHT,
+    PROJECTOR_SEA,
+    RIVER,
+    SEA,
+)
 
 # Views of the vocabulary table (webmap/record/vocabulary.py) in the shapes the templates and
 # the map script read: code -> {label, ...}, in the table's order.
@@ -82,6 +89,10 @@ def client_styles(gettext: Callable[[str], str] = _keep) -> dict[str, Any]:
         "precisionMaxZoom": PRECISION_MAX_ZOOM,
         "sea": SEA,
         "river": RIVER,
+        "projector": {
+            "blocs": PROJECTOR_BLOC_FILLS,
+            "outline": {"color": PROJECTOR_OUTLINE, "weight": PROJECTOR_OUTLINE_WEIGHT},
+        },
     }
 
 
@@ -90,4 +101,10 @@ def stylesheet() -> str:
     rules = [f":root {{ --sea: {SEA}; --river: {RIVER}; }}"]
     rules += [f".bloc-{key} {{ background: {b['fill']}; }}" for key, b in BLOC_STYLES.items()]
     rules += [f".kind-{key} {{ --kind-colour: {k['colour']}; }}" for key, k in KIND_STYLES.items()]
+    # Projector mode (html.projector): the deeper fills and the white sea.
+    rules.append(f"html.projector {{ --sea: {PROJECTOR_SEA}; }}")
+    rules += [
+        f".projector .bloc-{key} {{ background: {c}; }}" for key, c in PROJECTOR_BLOC_FILLS.items()
+    ]
+    rules.append(f".projector path.basemap-lake {{ fill: {PROJECTOR_SEA}; }}")
     return "\n".join(rules) + "\n"

@@ -225,7 +225,7 @@
   }
 
   window.webmapCore = {
-    LIST_FILTERS, dateSpan, formatDate, formatPeriod, formatNumber, fold, searchWords, parseCriteria, matches,
+    LIST_FILTERS, partialSpan, dateSpan, formatDate, formatPeriod, formatNumber, fold, searchWords, parseCriteria, matches,
     facetCounts, blocOn, addMonths,
   };
 })();

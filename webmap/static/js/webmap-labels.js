@@ -53,6 +53,9 @@
   /* Label size in px: never under 14 px; countries grow with their area. */
   function countrySize(area) { return Math.max(14, Math.min(24, Math.round(12 + 1.5 * Math.log2(Math.max(area, 1) / 20000)))); }
 
+  /* In projector mode (webmap-projector.js) no name is under 20 px. */
+  function sizeOf(c) { return root.classList.contains("projector") ? Math.max(20, c.size + 4) : c.size; }
+
   let candidates = [];
   const countryBounds = new Map();  // iso3 -> L.LatLngBounds of the drawn outline
   const countryShapes = new Map();  // iso3 -> GeoJSON geometries of the drawn outline
@@ -179,7 +182,7 @@
       pool.set(c.id, node);
     }
     node.lastChild.textContent = nameOf(c.props);
-    node.style.fontSize = `${c.size}px`;
+    node.style.fontSize = `${sizeOf(c)}px`;
     return node;
   }
 
@@ -259,9 +262,9 @@
         const bounds = countryBounds.get(c.props.iso3);
         if (!bounds || (c.props.area_km2 || 0) < 300000 || !view.intersects(bounds)) continue;
       }
-      const font = `${c.weight === "italic" ? "italic" : c.weight === "bold" ? "bold" : "normal"} ${c.size}px`;
+      const font = `${c.weight === "italic" ? "italic" : c.weight === "bold" ? "bold" : "normal"} ${sizeOf(c)}px`;
       const w = textWidth(nameOf(c.props), font) + 6;
-      const h = c.size * 1.25;
+      const h = sizeOf(c) * 1.25;
       for (const spot of spots(c, pt, w, h, marks, controls)) {
         const box = { x1: spot.pt.x + spot.dx, y1: spot.pt.y + spot.dy, x2: spot.pt.x + spot.dx + w, y2: spot.pt.y + spot.dy + h };
         if (box.x1 < margin || box.y1 < margin || box.x2 > size.x - margin || box.y2 > size.y - margin) continue;

@@ -627,7 +627,14 @@
     layer.feature.properties.bloc_label = config.blocs[bloc].label;
     const named = window.webmapLabels && window.webmapLabels.countryName(layer.feature.properties.iso3);
     if (named) layer.feature.properties.name = named;
-    layer.setStyle({ ...config.countryStyle, fillColor: config.blocs[bloc].fill });
+    layer.setStyle(countryStyle(bloc));
+  }
+
+  /* A country's outline and fill for its bloc: the projector's deeper palette (html.projector,
+   * webmap-projector.js) or the screen's, both from the server (webmap/render/palette.py). */
+  function countryStyle(bloc) {
+    if (!document.documentElement.classList.contains("projector")) return { ...config.countryStyle, fillColor: config.blocs[bloc].fill };
+    return { ...config.countryStyle, ...config.projector.outline, fillColor: config.projector.blocs[bloc] };
   }
 
   /* Colour every country by its bloc on an ISO day, and show the occupied areas of that day. */
@@ -786,6 +793,6 @@
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
     recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, firstViewDone: () => firstViewDone(), showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
-    fullRecord,
+    fullRecord, countryStyle, areaPhase, popupContent, badge,
   };
 })();

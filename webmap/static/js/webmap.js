@@ -92,11 +92,17 @@
     return searchIds(criteria.q).then((ids) => ({ ...criteria, qIds: ids }));
   }
 
+  /* Modules that add to the map's state (webmap-compare.js, webmap-projector.js), registered
+   * with window.webmap.extend({apply(params), state(params), limit(criteria)}): apply reads a
+   * link, state writes into it, limit narrows what this map shows (it sees the reader's
+   * criteria first). */
+  const extensions = [];
+
   let searching = null;
   let placed = Promise.resolve();
   let refreshes = 0;  // how often the reports were filtered: the first time, the panel waits
   function refresh() {
-    const criteria = core.parseCriteria(filterParams(), config.fold);
+    let criteria = core.parseCriteria(filterParams(), config.fold);
     searching = null;
     if (criteria.q && config.searchUrl) {
       const q = criteria.q;
@@ -115,6 +121,7 @@
       if (known) criteria.qIds = known;
       else { searching = q; criteria.qIds = lastFound || new Set(); }
     }
+    for (const extension of extensions) if (extension.limit) criteria = extension.limit(criteria);
     const shown = features.filter((f) => core.matches(f, criteria));
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
     wm.recolour(criteria.to || null);
@@ -166,6 +173,7 @@
       params.set("story", story.story);
       params.set("step", String(story.step));
     }
+    for (const extension of extensions) if (extension.state) extension.state(params);
     params.set("map", viewParam());
     return params;
   }
@@ -206,6 +214,7 @@
     const waits = [];
     const params = new URLSearchParams(window.location.search);
     const hash = /(?:^#|&)report=([a-z0-9-]+)/.exec(window.location.hash);  // older links
+    for (const extension of extensions) if (extension.apply) extension.apply(params);
     setControls(params);
     refresh();
     const view = (params.get("map") || "").split("/").map(Number);
@@ -312,6 +321,9 @@
   window.webmap = {
     playStepMs: 800,
     features: () => features,
+    extend(extension) { extensions.push(extension); },
+    refresh: () => refresh(),
+    syncUrl,
     /* Ids the browser shows for a query string such as "kind=strike&from=2024" (a promise). */
     filterIds(query) {
       return withSearch(core.parseCriteria(new URLSearchParams(query), config.fold)).then((criteria) => (
