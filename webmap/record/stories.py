@@ -8,10 +8,21 @@ from typing import Any
 
 from webmap.record.model import TRANSLATORS, Problem, ReportError, brief
 from webmap.record.reports_file import read_json
-from webmap.record.validation import ID_PATTERN, TRANSLATION_LANGUAGES, unsafe_character
+from webmap.record.validation import (
+    ID_PATTERN,
+    TRANSLATION_LANGUAGES,
+    UNSAFE_RANGES,
+    unsafe_character,
+)
 
 STORIES_DIR = "stories"
 MIN_ZOOM, MAX_ZOOM = 3, 12
+# How long a story's texts may be (characters), and how many steps it may have: a story file
+# and a teacher's story in a link (#story=) are held to the same limits.
+MAX_TITLE, MAX_SUMMARY, MAX_STEP_TEXT, MAX_QUESTION = 200, 1000, 1000, 500
+MAX_STEPS = 40
+# The longest #story= a map link may carry (characters after "#story="), deflated or plain.
+MAX_LINK_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,7 @@ class Step:
     report: str
     text: str
     zoom: int | None = None
+    question: str = ""  # a question for pupils at this step, if the story asks one
 
 
 @dataclass(frozen=True)
@@ -62,11 +74,48 @@ class Story:
             "id": self.id,
             "title": self.title,
             "summary": self.summary,
-            "steps": [{"report": s.report, "text": s.text, "zoom": s.zoom} for s in self.steps],
+            "steps": [_step_dict(s) for s in self.steps],
         }
         if self.translated_by:
             data |= {"lang": self.lang, "translated_by": self.translated_by}
         return data
+
+
+def _step_dict(step: Step) -> dict[str, Any]:
+    """Return one step as plain data (its question only when it has one)."""
+    data = {"report": step.report, "text": step.text, "zoom": step.zoom}
+    return data | {"question": step.question} if step.question else data
+
+
+def _text_problem(value: Any, limit: int) -> str:
+    """Return why value cannot be a story's text ('' when it can)."""
+    if not isinstance(value, str) or not value.strip():
+        return "is empty"
+    if (code := unsafe_character(value)) is not None:
+        return f"holds a character no text may hold (U+{code:04X})"
+    if len(value) > limit:
+        return f"is longer than {limit} characters"
+    return ""
+
+
+def story_rules() -> dict[str, Any]:
+    """Return the rules of a story's shape for the browser, which checks a story in a link."""
+    unsafe = "".join(
+        c if c == "-" else f"\\u{{{ord(c):x}}}"
+        for c in UNSAFE_RANGES.encode("ascii", "backslashreplace").decode("unicode_escape")
+    )
+    return {
+        "idPattern": ID_PATTERN.pattern,
+        "unsafeCharacters": unsafe,  # a character class's inside, for a RegExp with the u flag
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "maxTitle": MAX_TITLE,
+        "maxSummary": MAX_SUMMARY,
+        "maxStepText": MAX_STEP_TEXT,
+        "maxQuestion": MAX_QUESTION,
+        "maxSteps": MAX_STEPS,
+        "maxLinkChars": MAX_LINK_CHARS,
+    }
 
 
 def _translation_problems(translations: Any, steps: int, err) -> None:
@@ -135,21 +184,27 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
         err("id", "must be lowercase letters, digits and hyphens")
     elif Path(path).stem != data["id"]:
         err("id", f"must match the file name ({Path(path).stem}.json)")
-    for name in ("title", "summary"):
-        if not isinstance(data.get(name), str) or not data[name].strip():
-            err(name, "is empty")
+    for name, limit in (("title", MAX_TITLE), ("summary", MAX_SUMMARY)):
+        if why := _text_problem(data.get(name), limit):
+            err(name, why)
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
         err("steps", "a story needs at least one step")
+        return problems
+    if len(steps) > MAX_STEPS:
+        err("steps", f"a story has at most {MAX_STEPS} steps")
         return problems
     for i, step in enumerate(steps, start=1):
         if not isinstance(step, dict):
             err(f"steps[{i}]", "is not an object with report and text")
             continue
-        if step.get("report") not in report_ids:
-            err(f"steps[{i}].report", f"no report has id {step.get('report')!r}")
-        if not isinstance(step.get("text"), str) or not step["text"].strip():
-            err(f"steps[{i}].text", "is empty")
+        report = step.get("report")
+        if not isinstance(report, str) or report not in report_ids:
+            err(f"steps[{i}].report", f"no report has id {brief(report)}")
+        if why := _text_problem(step.get("text"), MAX_STEP_TEXT):
+            err(f"steps[{i}].text", why)
+        if "question" in step and (why := _text_problem(step["question"], MAX_QUESTION)):
+            err(f"steps[{i}].question", why)
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):
             err(f"steps[{i}].zoom", f"{zoom!r} is not a whole number from {MIN_ZOOM} to {MAX_ZOOM}")
@@ -170,7 +225,10 @@ def load_stories(data_dir: Path, report_ids: set[str]) -> tuple[list[Story], lis
         problems += found
         if found:
             continue
-        steps = tuple(Step(s["report"], s["text"].strip(), s.get("zoom")) for s in data["steps"])
+        steps = tuple(
+            Step(s["report"], s["text"].strip(), s.get("zoom"), s.get("question", "").strip())
+            for s in data["steps"]
+        )
         story = Story(data["id"], data["title"].strip(), data["summary"].strip(), steps)
         stories.append(replace(story, translations=_translations(data)))
     return stories, problems
