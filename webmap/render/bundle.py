@@ -22,6 +22,8 @@ APP_SCRIPTS = (
     "js/webmap-tools.js",
     "js/webmap-stories.js",
     "js/webmap.js",
+    "js/webmap-story-link.js",
+    "js/webmap-story-maker.js",
     "js/webmap-print.js",
 )
 _SCRIPT_TAG = re.compile(r"<script\s+src=\"([^\"]+)\"\s*>\s*</script>\s*")

@@ -150,9 +150,11 @@
       back.addEventListener("click", () => group.badge.openPopup());
       footer.append(" ", back);
     }
+    for (const extra of popupExtras) extra(p, footer);  // e.g. the story maker's "Add" button
     box.append(footer);
     return box;
   }
+  const popupExtras = [];
 
   function ringButton(p) {
     const tools = window.webmapTools;
@@ -775,6 +777,6 @@
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
     recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, firstViewDone: () => firstViewDone(), showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
-    fullRecord,
+    fullRecord, popupExtras,
   };
 })();
