@@ -12,6 +12,7 @@ from webmap.record.stories import (
     story_rules,
 )
 
+LIMIT = MAX_STEP_TEXT
 SHIPPED = Path(__file__).parent.parent / "geodata"
 IDS = {"a-report", "b-report"}
 
@@ -63,9 +64,7 @@ def story(**changes):
         ),
         (
             story(steps=[{"report": "a-report", "text": "x" * (MAX_STEP_TEXT + 1)}]),
-            [
-                f"s/my-story.json: my-story: steps[1].text: is longer than {MAX_STEP_TEXT} characters"
-            ],  # noqa: E501
+            [f"s/my-story.json: my-story: steps[1].text: is longer than {LIMIT} characters"],
         ),
         (
             story(steps=[{"report": "a-report", "text": "x"}] * (MAX_STEPS + 1)),

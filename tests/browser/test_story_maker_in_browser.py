@@ -141,6 +141,11 @@ def test_the_map_makes_a_deflated_link_that_decodes(page, live_server):
     assert log.errors == []
 
 
+def story_of(**changes) -> dict:
+    steps = [{"report": "a", "text": "x"}]
+    return {"id": "x", "title": "t", "summary": "s", "steps": steps} | changes
+
+
 HOSTILE = [
     ("not base64", "!!!<script>", "damaged or incomplete"),
     ("not json", plain("x")[:-2] + "~~", "damaged or incomplete"),
@@ -148,12 +153,12 @@ HOSTILE = [
     ("wrong types", plain({"id": "x", "title": 5, "summary": "s", "steps": "no"}), "the title"),
     (
         "a bad zoom",
-        plain({"id": "x", "title": "t", "summary": "s", "steps": [{"report": "a", "text": "x", "zoom": "9"}]}),  # noqa: E501
+        plain(story_of(steps=[{"report": "a", "text": "x", "zoom": "9"}])),
         "the zoom of step 1 is not a whole number from 3 to 12",
     ),
     (
         "a control character",
-        plain({"id": "x", "title": "t\u0007", "summary": "s", "steps": [{"report": "a", "text": "x"}]}),  # noqa: E501
+        plain(story_of(title="t\u0007")),
         "the title holds a character no text may hold",
     ),
     ("huge", "A" * (MAX_LINK_CHARS + 1), "too long to open (at most 200,000 characters)"),
