@@ -149,17 +149,17 @@ def story_of(**changes) -> dict:
 HOSTILE = [
     ("not base64", "!!!<script>", "damaged or incomplete"),
     ("not json", plain("x")[:-2] + "~~", "damaged or incomplete"),
-    ("a list", plain([1, 2]), "the story is not a story"),
-    ("wrong types", plain({"id": "x", "title": 5, "summary": "s", "steps": "no"}), "the title"),
+    ("a list", plain([1, 2]), "the content — not a story"),
+    ("wrong types", plain(story_of(title=5, steps="no")), "title — nothing"),
     (
         "a bad zoom",
         plain(story_of(steps=[{"report": "a", "text": "x", "zoom": "9"}])),
-        "the zoom of step 1 is not a whole number from 3 to 12",
+        "the zoom of step 1 — not a whole number from 3 to 12",
     ),
     (
         "a control character",
         plain(story_of(title="t\u0007")),
-        "the title holds a character no text may hold",
+        "the title — contains a character that no text may hold",
     ),
     ("huge", "A" * (MAX_LINK_CHARS + 1), "too long to open (at most 200,000 characters)"),
     ("a deflate bomb", deflated(b"[" + b" " * 5_000_000 + b"]"), "too long to open"),
@@ -237,13 +237,11 @@ def test_the_maker_says_what_is_missing_before_it_makes_a_link(page, live_server
     open_map(page, live_server)
     page.click("#story-maker-open")
     page.click(".maker-make-link")
-    assert page.inner_text(".maker-status") == "Not ready yet: the title is empty."
+    assert page.inner_text(".maker-status") == "Not ready yet: the title — nothing is written."
     page.fill(".maker-title", "T")
     page.fill(".maker-summary", "S")
     page.click(".maker-make-link")
-    assert page.inner_text(".maker-status") == (
-        "Not ready yet: the steps a story needs at least one step."
-    )
+    assert page.inner_text(".maker-status") == "Not ready yet: the steps — at least one is needed."
     assert page.is_hidden(".maker-link-box")
     assert log.errors == []
 
@@ -275,3 +273,26 @@ def test_the_offline_site_makes_and_plays_a_story_link(browser, static_site):
     assert page.inner_text("#story-text") == "The strike on Dnipro."
     context.close()
     assert errors == []
+
+
+def test_the_maker_and_its_notices_speak_the_pages_language(page, live_server):
+    page, log = page
+    open_map(page, f"{live_server}/?lang=uk#story=!!!")
+    assert page.inner_text("#story-link-problem") == (
+        "Посилання на сюжет пошкоджене або неповне: мапа не може його прочитати. "
+        "Попросіть посилання ще раз."
+    )
+    page.click("#story-maker-open")
+    assert page.inner_text("#story-maker-heading") == "Створити сюжет"
+    page.fill(".maker-title", "Мій сюжет")
+    page.fill(".maker-summary", "Урок.")
+    page.locator(".maker-found .maker-add").first.click()
+    page.click(".maker-make-link")
+    assert page.inner_text(".maker-status") == "Ще не готово: текст кроку 1 — нічого не написано."
+    page.locator(".maker-step-text").first.fill("Тут.")
+    page.click(".maker-make-link")
+    page.wait_for_function("() => document.querySelector('.maker-link').value.includes('#story=')")
+    assert page.input_value(".maker-link").startswith(f"{live_server}/?lang=uk#story=")
+    for text in page.locator("#story-maker button, #story-maker .maker-label").all_inner_texts():
+        assert not any(word in text for word in ("Add", "Remove", "Preview", "Title", "Step")), text
+    assert log.errors == []

@@ -69,9 +69,9 @@
   function length(text) { return [...text].length; }  // code points, as Python counts
 
   function textProblem(value, limit) {
-    if (typeof value !== "string" || !value.trim()) return _("is empty");
-    if (unsafe.test(value)) return _("holds a character no text may hold");
-    if (length(value) > limit) return _("is longer than %(n)s characters", { n: limit });
+    if (typeof value !== "string" || !value.trim()) return _("nothing is written");
+    if (unsafe.test(value)) return _("contains a character that no text may hold");
+    if (length(value) > limit) return _("longer than %(n)s characters", { n: limit });
     return "";
   }
 
@@ -80,19 +80,19 @@
   function problems(data) {
     const found = [];
     const say = (where, why) => found.push([where, why]);
-    if (!data || typeof data !== "object" || Array.isArray(data)) return [[_("the story"), _("is not a story")]];
-    if (typeof data.id !== "string" || !idPattern.test(data.id)) say(_("the story's name (id)"), _("must be lowercase letters, digits and hyphens"));
+    if (!data || typeof data !== "object" || Array.isArray(data)) return [[_("the content"), _("not a story")]];
+    if (typeof data.id !== "string" || !idPattern.test(data.id)) say(_("the story's name (id)"), _("only lowercase letters, digits and hyphens are allowed"));
     let why = textProblem(data.title, rules.maxTitle);
     if (why) say(_("the title"), why);
     why = textProblem(data.summary, rules.maxSummary);
     if (why) say(_("the summary"), why);
     const steps = data.steps;
-    if (!Array.isArray(steps) || !steps.length) { say(_("the steps"), _("a story needs at least one step")); return found; }
-    if (steps.length > rules.maxSteps) { say(_("the steps"), _("a story has at most %(n)s steps", { n: rules.maxSteps })); return found; }
+    if (!Array.isArray(steps) || !steps.length) { say(_("the steps"), _("at least one is needed")); return found; }
+    if (steps.length > rules.maxSteps) { say(_("the steps"), _("at most %(n)s are allowed", { n: rules.maxSteps })); return found; }
     steps.forEach((step, i) => {
       const n = i + 1;
-      if (!step || typeof step !== "object" || Array.isArray(step)) { say(_("step %(n)s", { n }), _("is not a step with a report and a text")); return; }
-      if (typeof step.report !== "string") say(_("the report of step %(n)s", { n }), _("is not a report's name"));
+      if (!step || typeof step !== "object" || Array.isArray(step)) { say(_("step %(n)s", { n }), _("not a step with a report and a text")); return; }
+      if (typeof step.report !== "string") say(_("the report of step %(n)s", { n }), _("not a report's name"));
       why = textProblem(step.text, rules.maxStepText);
       if (why) say(_("the text of step %(n)s", { n }), why);
       if ("question" in step) {
@@ -101,7 +101,7 @@
       }
       const zoom = step.zoom;
       if (zoom !== undefined && zoom !== null && !(Number.isInteger(zoom) && zoom >= rules.minZoom && zoom <= rules.maxZoom)) {
-        say(_("the zoom of step %(n)s", { n }), _("is not a whole number from %(min)s to %(max)s", { min: rules.minZoom, max: rules.maxZoom }));
+        say(_("the zoom of step %(n)s", { n }), _("not a whole number from %(min)s to %(max)s", { min: rules.minZoom, max: rules.maxZoom }));
       }
     });
     return found;
@@ -155,7 +155,7 @@
     const found = problems(data);
     if (found.length) {
       const [where, why] = found[0];
-      throw new LinkProblem(_("This story link does not hold a story the map can play: %(where)s %(why)s.", { where, why }));
+      throw new LinkProblem(_("This story link does not hold a story the map can play: %(where)s — %(why)s.", { where, why }));
     }
     return tidy(data);
   }

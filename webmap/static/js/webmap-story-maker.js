@@ -265,7 +265,7 @@
     const found = links.problems(data);
     if (!found.length) return data;
     const [where, why] = found[0];
-    say(_("Not ready yet: %(where)s %(why)s.", { where, why }));
+    say(_("Not ready yet: %(where)s — %(why)s.", { where, why }));
     return null;
   }
 
