@@ -150,8 +150,8 @@
       back.addEventListener("click", () => group.badge.openPopup());
       footer.append(" ", back);
     }
-    for (const extra of popupExtras) extra(p, footer);  // e.g. the story maker's "Add" button
     box.append(footer);
+    for (const extra of popupExtras) extra(p, box);  // e.g. the story maker's "Add" button
     return box;
   }
   const popupExtras = [];

@@ -319,7 +319,7 @@
 
   /* ---- the popup's button ---- */
 
-  wm.popupExtras.push((p, footer) => {
+  wm.popupExtras.push((p, box) => {
     if (!section || section.hidden) return;
     const at = draft.steps.findIndex((s) => s.report === p.id);
     const add = el("button", "maker-popup-add", at >= 0 ? _("In my story: step %(n)s", { n: at + 1 }) : "+ " + _("Add to my story"));
@@ -330,8 +330,18 @@
       add.textContent = _("In my story: step %(n)s", { n: draft.steps.length });
       add.disabled = true;
     });
-    footer.append(" ", add);
+    const row = el("p", "maker-popup-row");
+    row.append(add);
+    box.querySelector(".report-title").after(row);  // in sight without scrolling the popup
   });
+
+  /* The list follows the filters: it holds what the map shows. */
+  const filters = document.getElementById("filters");
+  if (filters) {
+    const follow = () => { if (section && !section.hidden) setTimeout(renderFound, 0); };
+    filters.addEventListener("change", follow);
+    filters.addEventListener("reset", follow);
+  }
 
   if (openButton) {
     openButton.closest(".story-maker-start").hidden = false;
