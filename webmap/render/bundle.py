@@ -24,6 +24,7 @@ APP_SCRIPTS = (
     "js/webmap.js",
     "js/webmap-story-link.js",
     "js/webmap-story-maker.js",
+    "js/webmap-quiz.js",
     "js/webmap-print.js",
 )
 _SCRIPT_TAG = re.compile(r"<script\s+src=\"([^\"]+)\"\s*>\s*</script>\s*")

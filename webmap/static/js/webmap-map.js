@@ -777,6 +777,6 @@
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
     recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, firstViewDone: () => firstViewDone(), showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
-    fullRecord, popupExtras,
+    fullRecord, popupExtras, shortPlace,
   };
 })();
