@@ -5,14 +5,14 @@ import pytest
 
 from webmap.record.reports_file import load_reports
 from webmap.record.stories import (
-    MAX_STEP_TEXT,
     MAX_STEPS,
     check_story,
     load_stories,
     story_rules,
 )
+from webmap.record.validation import MAX_TEXT
 
-LIMIT = MAX_STEP_TEXT
+LIMIT = MAX_TEXT
 SHIPPED = Path(__file__).parent.parent / "geodata"
 IDS = {"a-report", "b-report"}
 
@@ -63,7 +63,7 @@ def story(**changes):
             ["s/my-story.json: my-story: title: holds a character no text may hold (U+0007)"],
         ),
         (
-            story(steps=[{"report": "a-report", "text": "x" * (MAX_STEP_TEXT + 1)}]),
+            story(steps=[{"report": "a-report", "text": "x" * (MAX_TEXT + 1)}]),
             [f"s/my-story.json: my-story: steps[1].text: is longer than {LIMIT} characters"],
         ),
         (

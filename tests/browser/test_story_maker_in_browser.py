@@ -271,6 +271,11 @@ def test_the_offline_site_makes_and_plays_a_story_link(browser, static_site):
     page.click("#story-next")
     page.wait_for_function(at_step(2))
     assert page.inner_text("#story-text") == "The strike on Dnipro."
+    # The quiz works offline too: a choice from the list answers it.
+    page.click("#quiz-open")
+    name = page.evaluate("window.webmapQuiz.current().name")
+    page.locator(".quiz-choice", has_text=name).first.click()
+    page.wait_for_function("() => document.getElementById('quiz').dataset.score === '1/1'")
     context.close()
     assert errors == []
 
@@ -296,3 +301,19 @@ def test_the_maker_and_its_notices_speak_the_pages_language(page, live_server):
     for text in page.locator("#story-maker button, #story-maker .maker-label").all_inner_texts():
         assert not any(word in text for word in ("Add", "Remove", "Preview", "Title", "Step")), text
     assert log.errors == []
+
+
+def test_the_maker_and_the_quiz_have_no_serious_accessibility_violations(browser, live_server):
+    from test_accessibility import violations  # tests/browser is on the path (rootdir conftest)
+
+    errors: list[str] = []
+    context, page = fresh_page(browser, errors, bypass_csp=True)
+    open_map(page, live_server)
+    make_two_step_story(page)
+    page.click(".maker-make-link")
+    page.wait_for_function("() => document.querySelector('.maker-link').value")
+    assert violations(page) == []
+    page.click("#quiz-open")
+    assert violations(page) == []
+    context.close()
+    assert errors == []

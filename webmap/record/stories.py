@@ -10,6 +10,7 @@ from webmap.record.model import TRANSLATORS, Problem, ReportError, brief
 from webmap.record.reports_file import read_json
 from webmap.record.validation import (
     ID_PATTERN,
+    MAX_TEXT,
     TRANSLATION_LANGUAGES,
     UNSAFE_RANGES,
     unsafe_character,
@@ -17,9 +18,8 @@ from webmap.record.validation import (
 
 STORIES_DIR = "stories"
 MIN_ZOOM, MAX_ZOOM = 3, 12
-# How long a story's texts may be (characters), and how many steps it may have: a story file
-# and a teacher's story in a link (#story=) are held to the same limits.
-MAX_TITLE, MAX_SUMMARY, MAX_STEP_TEXT, MAX_QUESTION = 200, 1000, 1000, 500
+# How many steps a story may have; each of its texts is held to a report's MAX_TEXT. A story
+# file and a teacher's story in a link (#story=) are held to the same limits.
 MAX_STEPS = 40
 # The longest #story= a map link may carry (characters after "#story="), deflated or plain.
 MAX_LINK_CHARS = 200_000
@@ -109,10 +109,7 @@ def story_rules() -> dict[str, Any]:
         "unsafeCharacters": unsafe,  # a character class's inside, for a RegExp with the u flag
         "minZoom": MIN_ZOOM,
         "maxZoom": MAX_ZOOM,
-        "maxTitle": MAX_TITLE,
-        "maxSummary": MAX_SUMMARY,
-        "maxStepText": MAX_STEP_TEXT,
-        "maxQuestion": MAX_QUESTION,
+        "maxText": MAX_TEXT,
         "maxSteps": MAX_STEPS,
         "maxLinkChars": MAX_LINK_CHARS,
     }
@@ -184,8 +181,8 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
         err("id", "must be lowercase letters, digits and hyphens")
     elif Path(path).stem != data["id"]:
         err("id", f"must match the file name ({Path(path).stem}.json)")
-    for name, limit in (("title", MAX_TITLE), ("summary", MAX_SUMMARY)):
-        if why := _text_problem(data.get(name), limit):
+    for name in ("title", "summary"):
+        if why := _text_problem(data.get(name), MAX_TEXT):
             err(name, why)
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
@@ -201,9 +198,9 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
         report = step.get("report")
         if not isinstance(report, str) or report not in report_ids:
             err(f"steps[{i}].report", f"no report has id {brief(report)}")
-        if why := _text_problem(step.get("text"), MAX_STEP_TEXT):
+        if why := _text_problem(step.get("text"), MAX_TEXT):
             err(f"steps[{i}].text", why)
-        if "question" in step and (why := _text_problem(step["question"], MAX_QUESTION)):
+        if "question" in step and (why := _text_problem(step["question"], MAX_TEXT)):
             err(f"steps[{i}].question", why)
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):

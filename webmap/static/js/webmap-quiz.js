@@ -86,7 +86,9 @@
     parts.result.textContent = "";
     parts.choices.replaceChildren(...choices.map((c) => {
       const item = el("li");
-      item.append(button(c.name, "quiz-choice", () => answer(c === question, null, c)));
+      const choice = button(c.name, "quiz-choice", () => answer(c === question, null, c));
+      if (c === question) choice.dataset.right = "";  // marked once answered (webmap.css)
+      item.append(choice);
       return item;
     }));
     parts.next.hidden = true;

@@ -82,9 +82,9 @@
     const say = (where, why) => found.push([where, why]);
     if (!data || typeof data !== "object" || Array.isArray(data)) return [[_("the content"), _("not a story")]];
     if (typeof data.id !== "string" || !idPattern.test(data.id)) say(_("the story's name (id)"), _("only lowercase letters, digits and hyphens are allowed"));
-    let why = textProblem(data.title, rules.maxTitle);
+    let why = textProblem(data.title, rules.maxText);
     if (why) say(_("the title"), why);
-    why = textProblem(data.summary, rules.maxSummary);
+    why = textProblem(data.summary, rules.maxText);
     if (why) say(_("the summary"), why);
     const steps = data.steps;
     if (!Array.isArray(steps) || !steps.length) { say(_("the steps"), _("at least one is needed")); return found; }
@@ -93,10 +93,10 @@
       const n = i + 1;
       if (!step || typeof step !== "object" || Array.isArray(step)) { say(_("step %(n)s", { n }), _("not a step with a report and a text")); return; }
       if (typeof step.report !== "string") say(_("the report of step %(n)s", { n }), _("not a report's name"));
-      why = textProblem(step.text, rules.maxStepText);
+      why = textProblem(step.text, rules.maxText);
       if (why) say(_("the text of step %(n)s", { n }), why);
       if ("question" in step) {
-        why = textProblem(step.question, rules.maxQuestion);
+        why = textProblem(step.question, rules.maxText);
         if (why) say(_("the question of step %(n)s", { n }), why);
       }
       const zoom = step.zoom;

@@ -118,13 +118,13 @@
     item.append(el("p", `maker-step-report${feature(step.report) ? "" : " maker-step-missing"}`, reportLabel(step.report)));
     const text = el("textarea", "maker-step-text");
     text.rows = 3;
-    text.maxLength = rules.maxStepText;
+    text.maxLength = rules.maxText;
     text.value = step.text;
     text.addEventListener("input", () => { step.text = text.value; });
     item.append(field(_("What to say at step %(n)s", { n }), text));
     const question = el("input", "maker-step-question");
     question.type = "text";
-    question.maxLength = rules.maxQuestion;
+    question.maxLength = rules.maxText;
     question.value = step.question || "";
     question.addEventListener("input", () => { step.question = question.value; });
     item.append(field(_("A question for pupils (optional)"), question));
@@ -163,11 +163,12 @@
     });
     parts.found.replaceChildren(...found.slice(0, FIND_SHOWN).map((f) => {
       const item = el("li");
-      const label = reportLabel(f.properties.id);
-      const add = button(chosen.has(f.properties.id) ? _("In the story") : "+ " + _("Add"), "maker-add", () => { addStep(f.properties.id); add.focus(); });
+      const title = el("span", "maker-found-title", reportLabel(f.properties.id));
+      title.id = `maker-found-${f.properties.id}`;
+      const add = button(chosen.has(f.properties.id) ? _("In the story") : _("Add"), "maker-add", () => { addStep(f.properties.id); add.focus(); });
       add.disabled = chosen.has(f.properties.id);
-      add.setAttribute("aria-label", _("Add to the story: %(report)s", { report: label }));
-      item.append(add, " ", el("span", "maker-found-title", label));
+      add.setAttribute("aria-describedby", title.id);  // which report it adds
+      item.append(add, " ", title);
       return item;
     }));
     parts.foundCount.textContent = found.length > FIND_SHOWN
@@ -184,11 +185,11 @@
     section.append(heading, el("p", "maker-intro", _("Pick reports with “Add to my story” in a report's popup, or from the list below; write what to say and a question for each step. Nothing is stored: the whole story travels in its link.")));
     parts.title = el("input", "maker-title");
     parts.title.type = "text";
-    parts.title.maxLength = rules.maxTitle;
+    parts.title.maxLength = rules.maxText;
     parts.title.addEventListener("input", () => { draft.title = parts.title.value; });
     parts.summary = el("textarea", "maker-summary");
     parts.summary.rows = 2;
-    parts.summary.maxLength = rules.maxSummary;
+    parts.summary.maxLength = rules.maxText;
     parts.summary.addEventListener("input", () => { draft.summary = parts.summary.value; });
     section.append(field(_("Title"), parts.title), field(_("What the story is about"), parts.summary));
     const stepsHead = el("h3", null, _("Steps") + " ");
@@ -279,6 +280,11 @@
     const data = story();
     if (!data) return null;
     const text = await links.encode(data);
+    if (text.length > rules.maxLinkChars) {
+      say(_("The story is too long for a link (%(n)s characters, at most %(most)s): shorten its texts, or download the story file.", { n: window.webmapCore.formatNumber(text.length), most: window.webmapCore.formatNumber(rules.maxLinkChars) }));
+      parts.linkBox.hidden = true;
+      return null;
+    }
     parts.link.value = linkFor(text);
     parts.linkBox.hidden = false;
     say(_("The link holds the whole story (%(n)s characters). Copy it and share it.", { n: window.webmapCore.formatNumber(parts.link.value.length) }));
