@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import zlib
 from pathlib import Path
 
 import pytest
 
+from webmap.cli import cli
 from webmap.record.reports_file import load_reports
 from webmap.record.stories import MAX_LINK_CHARS, check_story
 from webmap.web.app import create_app
@@ -214,7 +216,7 @@ def test_hostile_texts_stay_text_and_unknown_reports_are_missing_steps(page, liv
     assert log.errors == []
 
 
-def test_the_downloaded_story_file_passes_the_servers_check(page, live_server, tmp_path):
+def test_the_downloaded_story_file_passes_the_servers_check(page, live_server, tmp_path, runner):
     page, log = page
     open_map(page, live_server)
     make_two_step_story(page)
@@ -226,6 +228,12 @@ def test_the_downloaded_story_file_passes_the_servers_check(page, live_server, t
     download.save_as(path)
     data = json.loads(path.read_text("utf-8"))
     assert check_story(data, str(path), KNOWN) == []
+    # and `webmap check` takes it in a data folder's stories/
+    folder = tmp_path / "checked"
+    shutil.copytree(SHIPPED, folder)
+    shutil.copy(path, folder / "stories" / path.name)
+    result = runner.invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
     assert [s["report"] for s in data["steps"]][1] == STRIKE
     assert data["steps"][1]["question"] == "How far is Dnipro from Kapustin Yar?"
     assert "Downloaded oreshnik-strike-b-deployment-b.json" in page.inner_text(".maker-status")
