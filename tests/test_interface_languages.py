@@ -25,6 +25,7 @@ PAGES = [
     "/reports/oreshnik-strike-dnipro-2024",
     "/stories/oreshnik-2024-2025",
     "/changes",
+    "/glossary",
 ]
 PLACE = re.compile(r"%\(\w+\)s")
 

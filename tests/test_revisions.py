@@ -160,6 +160,19 @@ def test_as_of_returns_the_record_as_it_stood_that_day(client, updated):
 def test_the_map_asks_for_the_record_as_of_the_day_it_was_given(client):
     html = client.get("/?as_of=2025-06-09").get_data(as_text=True)
     assert "/api/reports?as_of=2025-06-09" in html
+    assert "/api/reports/REPORT_ID?as_of=2025-06-09" in html  # the popups' full records too
+
+
+def test_one_report_as_of_a_day_is_the_version_of_that_day(client, updated):
+    def title(day: str) -> str:
+        return client.get(f"/api/reports/new-one?as_of={day}").get_json()["properties"]["title"]
+
+    assert title("2025-06-09") == "Old"
+    assert title("2025-06-10") == "New title"
+    gone = client.get("/api/reports/new-one?as_of=2025-03-01")
+    assert gone.status_code == 404 and "on 2025-03-01" in gone.get_json()["error"]
+    bad = client.get("/api/reports/new-one?as_of=2025-02-30")
+    assert bad.status_code == 400 and "as_of" in bad.get_json()["error"]
 
 
 def test_record_as_of_replays_adds_updates_and_removals():

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
+import select
+import stat
+import subprocess
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,6 +58,54 @@ def test_export_to_a_missing_folder_says_so(runner, tmp_path):
     assert result.exit_code == 1
     assert f"could not write {target}" in result.output
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+
+
+def test_export_to_a_full_screen_output_says_so(data_dir, tmp_path):
+    webmap = Path(sys.executable).parent / "webmap"
+    env = {**os.environ, "WEBMAP_DATA_DIR": str(data_dir), "WEBMAP_CACHE_DIR": str(tmp_path)}
+    with open("/dev/full", "wb") as full:  # `webmap export > reports.csv` on a full disk
+        done = subprocess.run(
+            [str(webmap), "export", "--format", "csv"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert "No space left on device" in done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode() and "Exception" not in done.stderr.decode()
+
+
+def test_export_into_a_fifo_writes_through_it_and_leaves_it_in_place(runner, tmp_path):
+    (tmp_path / "out").mkdir()
+    fifo = (
+        tmp_path / "out" / "pipe"
+    )  # like -o /dev/stdout: a device or FIFO is written, not replaced
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    received: list[bytes] = []
+    done = threading.Event()
+
+    def drain() -> None:
+        while not done.is_set() or select.select([reader], [], [], 0)[0]:
+            if select.select([reader], [], [], 0.05)[0]:
+                chunk = os.read(reader, 65536)
+                received.append(chunk)
+                if not chunk and done.is_set():
+                    return
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+    try:
+        result = runner.invoke(cli, ["export", "--format", "csv", "-o", str(fifo)])
+    finally:
+        done.set()
+        thread.join(10)
+        os.close(reader)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the FIFO, not a file in its place
+    assert b"".join(received).lstrip(b"\xef\xbb\xbf").startswith(b"id,")
+    assert [p.name for p in fifo.parent.iterdir()] == ["pipe"]
 
 
 @pytest.fixture

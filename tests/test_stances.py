@@ -119,3 +119,57 @@ def test_every_shipped_source_says_what_it_says_and_bears_out_its_status():
         + status_problems(f["properties"], "reports.geojson", table)
     ]
     assert problems == []
+
+
+def test_a_page_cited_twice_in_one_report_is_an_error(runner, data_dir):
+    url = "https://www.washingtonpost.com/opinions/2021/09/13/zapad-2021"
+    path = _edit(data_dir, "zapad-2021-exercise", s0={"url": url}, s3={"url": url})
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert (
+        f"{path}: zapad-2021-exercise: sources[4].url: is the same page as sources[1]; "
+        "cite a page once"
+    ) in result.output
+
+
+def test_russian_state_media_never_confirm(runner, data_dir):
+    path = _edit(data_dir, "finland-joins-nato-2023", s3={"stance": "confirms"})
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert (
+        f"{path}: finland-joins-nato-2023: sources[4].stance: TASS is Russian state "
+        "state_media: it speaks for its side (claim, or relays, disputes, denies), never confirms"
+    ) in result.output
+    _edit(data_dir, "finland-joins-nato-2023", s3={"stance": "claim"})
+    assert runner.invoke(cli, ["check"]).exit_code == 0
+
+
+def test_shipped_russian_and_belarusian_state_sources_speak_only_for_their_side():
+    from webmap.record.publishers import load_publishers
+
+    table = load_publishers(SHIPPED)
+    features = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
+    stances = [
+        source["stance"]
+        for feature in features
+        for source in feature["properties"]["sources"]
+        if (row := table.lookup(source["url"]))
+        and row.country in ("RUS", "BLR")
+        and row.affiliation in ("state_media", "government")
+    ]
+    assert stances.count("claim") >= 20  # TASS, Sputnik, RT, Izvestia as the claimant's voice
+    assert "confirms" not in stances
+    assert set(stances) <= {"claim", "relays", "disputes", "denies", "context"}
+    # the rule can only see a state outlet whose row names its country
+    for row in table.rows.values():
+        if row.domain.endswith((".ru", ".by")) and row.affiliation in ("state_media", "government"):
+            assert row.country in ("RUS", "BLR"), row.domain
+
+
+def test_every_shipped_report_passes_the_record_rules():
+    from webmap.record.publishers import load_publishers
+    from webmap.record.record_rules import record_problems
+
+    features = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
+    problems = record_problems(features, "reports.geojson", load_publishers(SHIPPED))
+    assert [str(p) for p in problems if p.severity == "error"] == []

@@ -86,3 +86,17 @@ def test_check_prints_the_coverage_on_request(runner, data_dir):
     assert "Per thread:" in result.output and "Resting on one source only:" in result.output
     plain = runner.invoke(cli, args=["check", str(data_dir)])
     assert "Per thread:" not in plain.output
+
+
+def test_one_publisher_counts_once_however_its_sources_name_it():
+    from webmap.record.publishers import load_publishers
+
+    table = load_publishers(SHIPPED)
+    devdiscourse = [
+        replace(BLOG, url="https://www.devdiscourse.com/article/a", publisher="Devdiscourse (AP)"),
+        replace(BLOG, url="https://www.devdiscourse.com/article/b", publisher="Devdiscourse"),
+    ]
+    report = replace(BASE, sources=tuple(devdiscourse))
+    assert independent_publishers(report) == 2  # by the names written in the sources
+    assert independent_publishers(report, table) == 1  # by the publishers table
+    assert coverage([report], table).two_independent == 0

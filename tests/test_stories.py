@@ -129,3 +129,22 @@ def test_the_map_page_gives_the_browser_the_rules_of_a_story(client):
     config = json.loads(html.split('id="webmap-config">', 1)[1].split("</script>", 1)[0])
     assert config["storyRules"] == story_rules()
     assert config["storyRules"]["maxSteps"] == MAX_STEPS
+
+
+def test_the_borders_story_asks_a_question_the_shipped_map_answers_once():
+    story = json.loads((SHIPPED / "stories/belarus-borders-hardening-2021-2025.json").read_text())
+    assert "both a finished fence or wall and a closed crossing" in story["steps"][-1]["text"]
+    reports = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
+    fenced, closed = set(), set()
+    for props in (f["properties"] for f in reports):
+        if props["kind"] != "fortification" or "BLR" not in props["actors"]:
+            continue
+        if not "2021" <= props["date"][:4] <= "2025":
+            continue
+        title, country = props["title"].lower(), props["actors"][0]
+        if "complete" in title and ("fence" in title or "wall" in title):
+            fenced.add(country)
+        if "crossing" in title and ("close" in title or "shut" in title):
+            closed.add(country)
+    assert fenced & closed == {"LTU", "POL"}  # the pupils' answer: Lithuania and Poland
+    assert "LVA" in fenced  # Latvia fenced but closed no crossing: not an answer

@@ -79,8 +79,13 @@ def test_data_layers_are_named_by_the_data_version(client):
     for url in config["layerUrls"].values():
         assert parse_qs(urlsplit(url).query)["v"] == [version]  # (the names also ask lang=)
         assert client.get(url).headers["Cache-Control"] == IMMUTABLE
-    stale = client.get("/api/layers/countries?v=000000000000")
-    assert stale.headers["Cache-Control"] == "public, max-age=3600"
+    for url in config["layerUrls"].values():
+        path = urlsplit(url).path
+        other = client.get(f"{path}?v=000000000000")  # a page of another worker's data
+        directives = {d.strip() for d in other.headers["Cache-Control"].split(",")}
+        assert directives == {"public", "max-age=0", "no-cache"}, path
+        # a tool that names no version may keep it an hour
+        assert client.get(path).headers["Cache-Control"] == "public, max-age=3600", path
 
 
 def test_after_a_geodata_change_the_previous_script_is_still_served(data_dir):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -21,9 +23,12 @@ from webmap.record.importer import ImportLockError, apply_import, import_lock, p
 from webmap.record.linkcheck import CACHE_FILE as LINKS_CACHE
 from webmap.record.linkcheck import TIMEOUT, link_problems
 from webmap.record.model import Problem, ReportError
+from webmap.record.publishers import load_publishers
 from webmap.record.reports_file import REPORTS_FILE, load_reports
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.stats import coverage
+from webmap.store.commands import db
+from webmap.store.errors import StoreError
 from webmap.web.app import create_app
 from webmap.web.site import SiteError, build_site
 
@@ -84,7 +89,8 @@ def check_command(paths: tuple[Path, ...], links: bool, timeout: float, stats: b
             reports_file = target / REPORTS_FILE if target.is_dir() else target
             if reports_file.suffix in (".geojson", ".json") and reports_file.is_file():
                 try:
-                    lines = coverage(load_reports(reports_file)).lines()
+                    table = load_publishers(reports_file.parent)
+                    lines = coverage(load_reports(reports_file), table).lines()
                 except ReportError:
                     continue  # the problems are listed below
                 click.echo(f"Coverage of {reports_file}:")
@@ -125,6 +131,9 @@ def import_command(file: Path, dry_run: bool, update: bool, note: str, wait: flo
     """
     data_dir = Path(current_app.config["DATA_DIR"])
     target = data_dir / REPORTS_FILE
+    if current_app.config.get("DATABASE_URL"):
+        _import_into_database(file, data_dir, dry_run, update, note, wait)
+        return
     if dry_run:
         _import(file, data_dir, dry_run, update, note)
         return
@@ -136,9 +145,34 @@ def import_command(file: Path, dry_run: bool, update: bool, note: str, wait: flo
         sys.exit(1)
 
 
-def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) -> None:
-    """Plan the import, print what it does, and write it unless dry_run."""
+def _import_into_database(
+    file: Path, data_dir: Path, dry_run: bool, update: bool, note: str, wait: float
+) -> None:
+    """Import into the database's record: one transaction, under the database's edit lock."""
+    from webmap.store.commands import _store
+    from webmap.store.postgis import EditBusy
+    from webmap.store.served import copy_own_files
+
+    store = _store(current_app.config["DATABASE_URL"])
+    with tempfile.TemporaryDirectory(prefix="webmap-import-") as work:
+        copy_own_files(data_dir, Path(work))  # the land layer, for the import's warnings
+        try:
+            with store.editing(Path(work), wait) as folder:
+                _import(file, folder, dry_run, update, note, shown="the database")
+        except EditBusy as exc:
+            click.echo(f"the database: -: file: {exc}")
+            sys.exit(1)
+        except StoreError as exc:
+            raise click.ClickException(f"{exc}; nothing was imported") from None
+
+
+def _import(
+    file: Path, data_dir: Path, dry_run: bool, update: bool, note: str, shown: str = ""
+) -> None:
+    """Plan the import, print what it does, and write it unless dry_run (shown: the target's
+    name in messages, if not the reports file)."""
     target = data_dir / REPORTS_FILE
+    shown = shown or str(target)
     plan = plan_import(file, target, update=update)
     if plan.updated and not note.strip() and not dry_run:
         message = 'an update needs --note "why", which the report\'s history shows to readers'
@@ -146,7 +180,7 @@ def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) 
     for problem in plan.problems:
         click.echo(str(problem))
     if plan.errors:
-        click.echo(f"{len(plan.errors)} problem(s); nothing was written to {target}.", err=True)
+        click.echo(f"{len(plan.errors)} problem(s); nothing was written to {shown}.", err=True)
         sys.exit(1)
     changed = set(plan.added) | set(plan.updated)
     if changed:  # the same warnings as `webmap check`, e.g. longitude and latitude swapped
@@ -162,7 +196,7 @@ def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) 
     if dry_run:
         return
     if not changed:
-        click.echo(f"Nothing new: {target} was left as it was.")
+        click.echo(f"Nothing new: {shown} was left as it was.")
         return
     try:
         apply_import(plan, note.strip())
@@ -170,7 +204,7 @@ def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) 
         reason = exc.strerror or str(exc)
         click.echo(f"{target}: -: file: could not be written ({reason}); it was left as it was.")
         sys.exit(1)
-    click.echo(f"Saved {len(plan.merged)} reports to {target}.")
+    click.echo(f"Saved {len(plan.merged)} reports to {shown}.")
     cache_dir = current_app.config.get("INDEX_CACHE_DIR")
     index_cache.warm(target, plan.merged, Path(cache_dir) if cache_dir else None)
 
@@ -200,7 +234,21 @@ def _import(file: Path, data_dir: Path, dry_run: bool, update: bool, note: str) 
 def export_command(fmt: str, output: Path | None, where: str) -> None:
     """Write all reports (or those --where chooses) in another format."""
     query = _where(where) if where.strip() else ReportQuery()
-    data_dir = Path(current_app.config["DATA_DIR"])
+    with tempfile.TemporaryDirectory(prefix="webmap-export-") as work:
+        data_dir = Path(current_app.config["DATA_DIR"])
+        if current_app.config.get("DATABASE_URL"):  # the database's record, as files
+            from webmap.store.commands import _store
+
+            try:
+                _store(current_app.config["DATABASE_URL"]).snapshot(Path(work))
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from None
+            data_dir = Path(work)
+        _export(data_dir, query, fmt, output)
+
+
+def _export(data_dir: Path, query: ReportQuery, fmt: str, output: Path | None) -> None:
+    """Write the reports of a data folder that query chooses, in fmt, to output or the screen."""
     cache_dir = current_app.config.get("INDEX_CACHE_DIR")
     try:  # the catalogue's own reader (and its cache), then the web downloads' query
         index, _ = load_index(data_dir, Path(cache_dir) if cache_dir else None)
@@ -216,16 +264,33 @@ def export_command(fmt: str, output: Path | None, where: str) -> None:
     if output is None:
         if fmt in ("kml", "gpkg"):
             raise click.UsageError(f"--format {fmt} needs a file: add -o reports.{fmt}")
-        click.echo(data.decode("utf-8-sig"), nl=False)
-    else:
-        try:
+        _print_export(data.decode("utf-8-sig"))
+        return
+    try:
+        if output.exists() and not output.is_file():  # /dev/stdout, a FIFO: write, never replace
+            output.write_bytes(data)
+        else:
             atomic_write_bytes(output, data)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise click.ClickException(
-                f"could not write {output} ({reason}); it was left as it was"
-            ) from None
-        click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"could not write {output} ({reason}); it was left as it was"
+        ) from None
+    click.echo(f"Wrote {len(reports)} reports to {output}.", err=True)
+
+
+def _print_export(text: str) -> None:
+    """Print an export to standard output; a full disk or closed pipe is an error, not a crash."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as exc:
+        try:  # what could not be written is dropped, so Python's exit does not try again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(f"could not write the export ({reason})") from None
 
 
 def _where(text: str) -> ReportQuery:
@@ -300,3 +365,6 @@ def build_geodata_command(admin1: Path | None, water: Path | None, out: Path | N
 
     data_dir = out or Path(current_app.config["DATA_DIR"])
     build_geodata(data_dir, admin1, log=click.echo, water_json=water)
+
+
+cli.add_command(db)

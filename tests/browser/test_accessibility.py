@@ -32,6 +32,8 @@ def violations(page) -> list[str]:
         "/reports",
         "/reports?sort=title&kind=deployment",
         "/reports/putin-oreshnik-belarus-announcement-2024",
+        "/glossary#oreshnik",
+        "/glossary?lang=be",
         "/ogc?f=html",
         "/ogc/collections/reports?f=html",
         "/ogc/collections/reports/items?f=html&limit=20&datetime=2022-02-24/..",

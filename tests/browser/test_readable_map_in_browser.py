@@ -386,3 +386,35 @@ def test_one_badge_per_country_when_only_some_reports_are_translated(sized, live
     assert "Białoruś" in names and "Belarus" not in names, names
     assert len(names) == len(set(names)), names
     assert errors == []
+
+
+@pytest.mark.parametrize("sized", ["laptop", "small-laptop", "projector"], indirect=True)
+def test_an_open_popup_stays_clear_of_the_status_line_scale_and_attribution(sized, live_server):
+    page, errors, _ = sized
+    open_map(page, f"{live_server}/?report=putin-oreshnik-belarus-announcement-2024")
+    page.locator(".leaflet-popup-content-wrapper ol.sources a").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(600)  # the map pans the popup into the free part
+    popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+    box = {"x1": popup["x"], "y1": popup["y"]}
+    box |= {"x2": popup["x"] + popup["width"], "y2": popup["y"] + popup["height"]}
+    drawn = page.evaluate(BOXES)
+    for name in ("status", "scale", "attribution"):
+        assert not overlap(box, drawn[name]), name
+    assert errors == []
+
+
+@pytest.mark.parametrize("sized", ["laptop", "small-laptop", "phone"], indirect=True)
+@pytest.mark.parametrize("lang", ["pl", "lt", "uk"])
+def test_the_header_keeps_the_language_button_beside_the_links(sized, live_server, lang):
+    page, errors, _ = sized
+    open_map(page, f"{live_server}/?lang={lang}")
+    top = page.evaluate(
+        """() => ['.site-name', '.language-switcher summary'].map(
+             (s) => document.querySelector(s).getBoundingClientRect().top)"""
+    )
+    header = page.locator(".site-header").bounding_box()
+    if page.viewport_size["width"] >= 1250:  # one row: the button is not pushed under the name
+        assert top[1] < header["y"] + header["height"] / 2
+    # a phone keeps at most a fifth of its height for the header (the map fills the rest)
+    assert header["height"] <= (140 if page.viewport_size["width"] > 700 else 0.2 * 844)
+    assert errors == []

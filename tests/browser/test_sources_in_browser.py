@@ -44,3 +44,27 @@ def test_popup_caveat(page, caveat_server, report_id, caveat):
     else:
         assert popup.locator(".caveat").inner_text() == caveat
     assert log.errors == []
+
+
+def test_popup_groups_sources_by_stance_with_what_each_says(page, live_server):
+    from webmap.record.vocabulary import STANCE_HEADINGS
+
+    rid = "mig31-estonia-airspace-vaindloo-2025"
+    shipped = Path(__file__).parent.parent.parent / "geodata" / "reports.geojson"
+    sources = next(
+        f["properties"]["sources"]
+        for f in json.loads(shipped.read_text("utf-8"))["features"]
+        if f["id"] == rid
+    )
+    page, log = page
+    page.goto(f"{live_server}/#report={rid}")
+    popup = page.locator(f'.report-popup[data-report-id="{rid}"]')
+    popup.locator(".source-group").first.wait_for()
+    order = [code for code in STANCE_HEADINGS if any(s["stance"] == code for s in sources)]
+    assert popup.locator(".source-group").all_inner_texts() == [
+        str(STANCE_HEADINGS[code]) for code in order
+    ]
+    for index, code in enumerate(order):
+        listed = popup.locator("ol.sources").nth(index).locator(".source-says").all_inner_texts()
+        assert listed == [s["says"] for s in sources if s["stance"] == code]
+    assert log.errors == []

@@ -10,15 +10,18 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from webmap.catalog.datafiles import file_problem
 from webmap.catalog.index_cache import cached_index, file_digest, index_digest
 from webmap.catalog.report_index import IndexBuilder, ReportIndex, ReportList, ReportsById
 from webmap.catalog.spellings import Spellings
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
+from webmap.record.glossary import GLOSSARY_FILE, Glossary, load_glossary
 from webmap.record.model import Problem, ReportError
 from webmap.record.names import NAMES_FILE, read_names
 from webmap.record.reports_file import REPORTS_FILE, read_reports_into
+from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.stories import STORIES_DIR, Story, load_stories
 
 log = logging.getLogger(__name__)
@@ -41,9 +44,12 @@ class Catalog:
     stories: list[Story] = field(default_factory=list)
     spellings: Spellings = field(default_factory=Spellings)  # names.json, for search
     story_problems: list[Problem] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)  # glossary.json (empty if broken)
+    glossary_problems: list[Problem] = field(default_factory=list)
     version: str = ""
     error: str = ""  # every detail, for the log only
     reason: str = ""  # a few generic words, for /healthz and the 503 page
+    store_view: Any = None  # with a database: answers queries in SQL (store.served.StoreView)
 
     @property
     def reports(self) -> ReportList:
@@ -58,7 +64,9 @@ class Catalog:
 
 def data_files(data_dir: Path) -> list[str]:
     """Return the names (relative to data_dir) of every file the map is built from, sorted."""
-    names = [REPORTS_FILE, "alliances.json", "publishers.json", NAMES_FILE, *LAYER_FILES.values()]
+    names = [REPORTS_FILE, REVISIONS_FILE, "alliances.json", "publishers.json", NAMES_FILE]
+    names.append(GLOSSARY_FILE)
+    names += LAYER_FILES.values()
     names += [f"{STORIES_DIR}/{p.name}" for p in (data_dir / STORIES_DIR).glob("*.json")]
     return sorted(names)
 
@@ -91,6 +99,15 @@ def check_file_kinds(data_dir: Path) -> None:
     ]
     if problems:
         raise ReportError(problems)
+
+
+def revisions_log(data_dir: Path) -> Path:
+    """Return the revisions log's path; raise ReportError if it may not be read (a FIFO, a
+    device, a link out of data_dir): it is read when a page asks for the record's history."""
+    path = Path(data_dir) / REVISIONS_FILE
+    if why := file_problem(path, Path(data_dir)):
+        raise ReportError([Problem(str(path), "-", "file", why)])
+    return path
 
 
 def load_catalog(data_dir: Path, cache_dir: Path | None = None) -> Catalog:
@@ -138,4 +155,7 @@ def _load_into(catalog: Catalog, cache_dir: Path | None) -> None:
     catalog.stories, catalog.story_problems = load_stories(
         catalog.data_dir, set(catalog.index.ids.tolist())
     )
+    catalog.glossary, catalog.glossary_problems = load_glossary(catalog.data_dir)
+    for problem in catalog.glossary_problems:
+        log.warning("Glossary left out: %s", problem)
     catalog.version = data_version(catalog.data_dir, digest)

@@ -7,6 +7,7 @@ in its filter and every other filter as it is: a filter's own choices do not nar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -25,13 +26,21 @@ def _mask(size: int, positions: np.ndarray) -> np.ndarray:
     return mask
 
 
-def faceted_query(index: ReportIndex, criteria: Criteria) -> tuple[np.ndarray, Counts]:
-    """Return the positions that meet the criteria and the facet counts, from one pass."""
+def faceted_query(
+    index: ReportIndex,
+    criteria: Criteria,
+    query: Callable[[Criteria], np.ndarray] | None = None,
+) -> tuple[np.ndarray, Counts]:
+    """Return the positions that meet the criteria and the facet counts, from one pass.
+
+    query finds the positions that meet criteria (default: the index's own; a database's SQL).
+    """
     size = len(index)
+    query = query or index.query
     unlisted = replace(criteria, **{name: () for name in LIST_FILTERS})
-    rest = _mask(size, index.query(unlisted))  # dates, place, search: the costly part, once
+    rest = _mask(size, query(unlisted))  # dates, place, search: the costly part, once
     chosen = {
-        name: _mask(size, index.query(Criteria(**{name: values})))
+        name: _mask(size, query(Criteria(**{name: values})))
         for name in LIST_FILTERS
         if (values := getattr(criteria, name))
     }

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,8 +22,10 @@ from webmap.catalog.localized import bytes_in_language
 from webmap.catalog.report_index import ReportIndex
 from webmap.catalog.slim import slim_chunks, slim_feature
 from webmap.catalog.spellings import Spellings
+from webmap.catalog.terms import with_terms
 from webmap.record.exports import FORMATS, export_bytes
 from webmap.record.geojson_io import dumps_feature_collection
+from webmap.record.glossary import Glossary
 from webmap.record.history import cached_revisions, parse_as_of, reports_as_of
 from webmap.record.languages import N_
 from webmap.record.model import Report
@@ -93,15 +96,29 @@ class ReportResult:
 
 
 def run_query(
-    index: ReportIndex, revisions: Path, query: ReportQuery, facets: bool = False
+    index: ReportIndex,
+    revisions: Path,
+    query: ReportQuery,
+    facets: bool = False,
+    store: Any = None,
 ) -> ReportResult:
-    """Run a query on the live index, or on the index of the record as of its day."""
+    """Run a query on the live index, or on the index of the record as of its day.
+
+    With store (a database's StoreView), the live record's filters, bbox and search run in
+    SQL and the record of a day is chosen in SQL; that day's filters run on its index.
+    """
+    find = None
     if query.as_of:
-        index = index_as_of(revisions, query.as_of)
+        past = store.index_as_of(query.as_of) if store is not None else None
+        index = past if past is not None else index_as_of(revisions, query.as_of)
+    elif store is not None:
+        live = index
+        find = lambda criteria: store.positions(live, criteria)  # noqa: E731
     if facets:
-        positions, counts = faceted_query(index, query.criteria)
+        positions, counts = faceted_query(index, query.criteria, find)
         return ReportResult(index, positions, query, counts)
-    return ReportResult(index, index.query(query.criteria), query)
+    positions = find(query.criteria) if find else index.query(query.criteria)
+    return ReportResult(index, positions, query)
 
 
 def index_as_of(revisions: Path, day: str) -> ReportIndex:
@@ -121,7 +138,11 @@ def _index_as_of(path: str, mtime_ns: int, size: int, day: str) -> ReportIndex:
 
 
 def collection_chunks(
-    result: ReportResult, slim: bool = False, lang: str = "", searchable: bool = False
+    result: ReportResult,
+    slim: bool = False,
+    lang: str = "",
+    searchable: bool = False,
+    glossary: Glossary | None = None,
 ) -> Iterator[bytes | memoryview]:
     """Yield the result as the pieces of a FeatureCollection, with its facets if it has them.
 
@@ -129,12 +150,13 @@ def collection_chunks(
     line (as it always has); the map's light view cuts each report's sources and writes its
     dates in lang. With lang, each report's texts are in that language where it has them. With
     searchable (the static site, which has no server to ask), each carries the server's search
-    text.
+    text, and with a glossary the first uses of its terms (derived.terms), as a popup does.
     """
     if searchable and not (slim or result.query.as_of):
+        terms = glossary or Glossary()
         texts = [result.index.text[i] for i in result.positions.tolist()]
         body = b",".join(
-            with_search_text(bytes_in_language(b, lang) if lang else b, text)
+            with_terms(with_search_text(bytes_in_language(b, lang) if lang else b, text), terms)
             for b, text in zip(result.feature_bytes(), texts, strict=True)
         )
         chunks: Iterator = iter([b'{"type":"FeatureCollection","features":[', body, b"]}"])

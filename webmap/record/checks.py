@@ -11,6 +11,7 @@ import geopandas as gpd
 import shapely
 
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
+from webmap.record.glossary import load_glossary
 from webmap.record.history import log_problems
 from webmap.record.model import Problem, ReportError
 from webmap.record.names import names_problems
@@ -162,6 +163,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
                 problems += check_stories(path, ids_of(features))
             problems += log_problems(path)
             problems += names_problems(path)
+            problems += load_glossary(path)[1]
             if atlas is None:
                 problems.append(atlas_problem)
         else:

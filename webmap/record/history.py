@@ -55,7 +55,11 @@ def parse_as_of(text: str) -> str:
 
 def reports_as_of(revisions: Iterable[Revision], day: str) -> list[Report]:
     """Return the reports as they stood at the end of day, rebuilt from the log, by id."""
-    record = record_as_of(revisions, day)
+    return reports_as_of_record(record_as_of(revisions, day))
+
+
+def reports_as_of_record(record: dict[str, dict[str, Any]]) -> list[Report]:
+    """Return the valid reports of a day's record (Features by id), by id."""
     return [
         report_from_feature(feature)
         for _, feature in sorted(record.items())

@@ -16,6 +16,10 @@ STATUS_NEEDS = {
     "confirmed": (("confirms",), "a source whose stance is confirms (independent evidence)"),
 }
 MIN_CONFIRMING_PUBLISHERS = 2
+# States whose own media and offices speak for their side: cited as the claimant's voice
+# (claim), or relaying, disputing or denying others, never as independent confirmation.
+CLAIMANT_STATES = {"RUS": "Russian", "BLR": "Belarusian"}
+STATE_AFFILIATIONS = {"state_media", "government"}
 
 
 def _sources(props: dict[str, Any]) -> list[dict[str, Any]]:
@@ -36,6 +40,43 @@ def stance_problems(props: dict[str, Any], path: str) -> list[Problem]:
         if not isinstance(says, str) or not says.strip():
             message = "is empty; write one sentence, in our words, of what this source states"
             problems.append(Problem(path, rid, f"sources[{i}].says", message))
+    return problems
+
+
+def repeated_source_problems(props: dict[str, Any], path: str) -> list[Problem]:
+    """Return the errors of a page cited twice in one report (it would count twice)."""
+    rid = report_label(str(props.get("id") or "?"))
+    first: dict[str, int] = {}
+    problems = []
+    for i, source in enumerate(_sources(props), start=1):
+        url = source.get("url")
+        if not isinstance(url, str):
+            continue
+        if url in first:
+            message = f"is the same page as sources[{first[url]}]; cite a page once"
+            problems.append(Problem(path, rid, f"sources[{i}].url", message))
+        else:
+            first[url] = i
+    return problems
+
+
+def claimant_state_problems(
+    props: dict[str, Any], path: str, table: PublisherTable
+) -> list[Problem]:
+    """Return the errors of Russian or Belarusian state sources cited as confirmation."""
+    rid = report_label(str(props.get("id") or "?"))
+    problems = []
+    for i, source in enumerate(_sources(props), start=1):
+        url = source.get("url") if isinstance(source.get("url"), str) else ""
+        row = table.lookup(url)
+        if row is None or row.affiliation not in STATE_AFFILIATIONS:
+            continue
+        if row.country in CLAIMANT_STATES and source.get("stance") == "confirms":
+            message = (
+                f"{row.name} is {CLAIMANT_STATES[row.country]} state {row.affiliation}: "
+                "it speaks for its side (claim, or relays, disputes, denies), never confirms"
+            )
+            problems.append(Problem(path, rid, f"sources[{i}].stance", message))
     return problems
 
 
@@ -72,8 +113,10 @@ def record_problems(
         if not isinstance(props, dict):
             continue
         problems += stance_problems(props, path)
+        problems += repeated_source_problems(props, path)
         problems += status_problems(props, path, table)
         if table is not None:
+            problems += claimant_state_problems(props, path, table)
             rid = report_label(str(props.get("id") or "?"))
             for i, source in enumerate(_sources(props), start=1):
                 problems += source_publisher_problems(rid, i, source, table, path)

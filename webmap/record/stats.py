@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from webmap.record.model import Report
+from webmap.record.model import Report, Source
+from webmap.record.publishers import PublisherTable
 
 # Publishers that speak first-hand or report on the record: governments, news agencies and
 # public broadcasters.
@@ -46,9 +47,19 @@ def is_primary(report: Report) -> bool:
     return any(s.affiliation in PRIMARY_AFFILIATIONS for s in report.sources)
 
 
-def independent_publishers(report: Report) -> int:
-    """Count the distinct publishers of a report that are not state media."""
-    return len({s.publisher for s in report.sources if s.affiliation != "state_media"})
+def _publisher(source: Source, table: PublisherTable | None) -> str:
+    """Return who published a source: the table's name for its domain, else its own name."""
+    row = table.lookup(source.url) if table is not None else None
+    return row.name if row else source.publisher
+
+
+def independent_publishers(report: Report, table: PublisherTable | None = None) -> int:
+    """Count the distinct publishers of a report that are not state media.
+
+    With the publishers table, one publisher counts once however its sources name it
+    ("Devdiscourse (AP)" and "Devdiscourse (agencies)" are one publisher).
+    """
+    return len({_publisher(s, table) for s in report.sources if s.affiliation != "state_media"})
 
 
 @dataclass
@@ -89,8 +100,8 @@ class Coverage:
         return out
 
 
-def coverage(reports: Iterable[Report]) -> Coverage:
-    """Count what the reports cover and how they are sourced."""
+def coverage(reports: Iterable[Report], table: PublisherTable | None = None) -> Coverage:
+    """Count what the reports cover and how they are sourced (publishers by the table)."""
     figures = Coverage()
     for report in reports:
         figures.reports += 1
@@ -99,5 +110,5 @@ def coverage(reports: Iterable[Report]) -> Coverage:
         figures.per_thread[thread_of(report)] += 1
         figures.primary += is_primary(report)
         figures.single_source += len(report.sources) == 1
-        figures.two_independent += independent_publishers(report) >= 2
+        figures.two_independent += independent_publishers(report, table) >= 2
     return figures

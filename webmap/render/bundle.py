@@ -16,6 +16,7 @@ APP_SCRIPTS = (
     "js/webmap-i18n.js",
     "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "js/webmap-core.js",
+    "js/webmap-glossary.js",
     "js/webmap-map.js",
     "js/webmap-layout.js",
     "js/webmap-labels.js",

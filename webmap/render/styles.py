@@ -77,6 +77,8 @@ def client_styles(gettext: Callable[[str], str] = _keep) -> dict[str, Any]:
         "blocs": tables["blocs"],
         "affiliations": tables["affiliations"],
         "stances": tables["stances"],
+        # the page's JSON sorts object keys: the order the popups group sources in is a list
+        "stanceOrder": list(STANCE_LABELS),
         "precisionMaxZoom": PRECISION_MAX_ZOOM,
         "sea": SEA,
         "river": RIVER,

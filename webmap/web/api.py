@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 from flask_babel import get_locale
 
+from webmap.catalog.catalog import revisions_log
 from webmap.catalog.filters import FilterError
 from webmap.catalog.localized import LanguageError, bytes_in_language, parse_lang
 from webmap.catalog.query import (
@@ -17,15 +18,22 @@ from webmap.catalog.query import (
     collection_chunks,
     download_name,
     export_file,
+    index_as_of,
     parse_query,
     run_query,
 )
 from webmap.catalog.slim import labels_in
+from webmap.catalog.terms import with_terms
 from webmap.record.exports import FORMATS, MEDIA_TYPES
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
 from webmap.web.data import is_static_site, map_data
-from webmap.web.errors import current_catalog, current_renderings, loaded_catalog
+from webmap.web.errors import (
+    current_catalog,
+    current_renderings,
+    loaded_catalog,
+    readable_history,
+)
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
@@ -43,7 +51,13 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
 def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
     """Run a query on the live data (or its record as of a day)."""
     catalog = current_catalog()
-    return run_query(catalog.index, catalog.data_dir / REVISIONS_FILE, query, facets=facets)
+    store = catalog.store_view
+    if not query.as_of:
+        revisions = catalog.data_dir / REVISIONS_FILE
+        return run_query(catalog.index, revisions, query, facets=facets, store=store)
+    with readable_history():  # the record as of a day is rebuilt from the revisions log
+        revisions = revisions_log(catalog.data_dir)
+        return run_query(catalog.index, revisions, query, facets=facets, store=store)
 
 
 def requested_result(facets: bool = False) -> ReportResult:
@@ -83,7 +97,11 @@ def reports() -> Response:
     # With lang, texts are in that language (the ETag below names the query, lang included).
     # The static site's map searches in the browser: its data carries the server's search text.
     chunks = collection_chunks(
-        result, slim=view == "map", lang=lang, searchable=is_static_site() and not view
+        result,
+        slim=view == "map",
+        lang=lang,
+        searchable=is_static_site() and not view,
+        glossary=current_catalog().glossary,
     )
     response = Response(chunks, mimetype=GEOJSON)
     if not result.query.as_of:
@@ -100,16 +118,20 @@ def _query_digest() -> str:
 
 @bp.get("/api/reports/<report_id>")
 def report(report_id: str) -> Response:
-    """Return one report as a Feature: the bytes the index stored."""
+    """Return one report as a Feature (as it stood on as_of), with its glossary terms."""
     try:
         lang = parse_lang(request.args.get("lang"))
-    except LanguageError as exc:
+        as_of = parse_query({"as_of": request.args.getlist("as_of")}).as_of
+    except (FilterError, LanguageError) as exc:
         return _json({"error": str(exc)}, status=400)
-    index = current_catalog().index
+    catalog = current_catalog()
+    index = index_as_of(catalog.data_dir / REVISIONS_FILE, as_of) if as_of else catalog.index
     position = index.position(report_id)
     if position is None:
-        return _json({"error": f"no report has id {report_id!r}"}, status=404)
-    return Response(bytes_in_language(index.feature_bytes(position), lang), mimetype=GEOJSON)
+        when = f" on {as_of}" if as_of else ""
+        return _json({"error": f"no report has id {report_id!r}{when}"}, status=404)
+    body = bytes_in_language(index.feature_bytes(position), lang)
+    return Response(with_terms(body, catalog.glossary), mimetype=GEOJSON)
 
 
 @bp.get("/api/layers/<name>")
@@ -130,8 +152,11 @@ def layer(name: str) -> Response:
         # The rings' labels are in the request's language.
         in_lang = f"-{get_locale()}" if name == "ranges" else ""
         response.set_etag(f"{store.version}-{name}{in_lang}")
-    # The map asks for ?v=<data version>: that URL always means these bytes.
-    response.cache_control.immutable = request.args.get("v") == store.version or None
+    # The map asks for ?v=<data version>: that URL always means these bytes. A page of other
+    # data (a worker that reloaded sooner or later than this one) must ask again next time.
+    asked = request.args.get("v")
+    response.cache_control.immutable = asked == store.version or None
+    response.cache_control.no_cache = asked not in (None, store.version) or None
     return response
 
 

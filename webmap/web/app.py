@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from webmap.catalog.index_cache import default_cache_dir
-from webmap.web import api, http_cache, i18n, links, ogc, pages, security
+from webmap.web import api, glossary_pages, http_cache, i18n, links, ogc, pages, security
 from webmap.web import errors as web
 from webmap.web.data import MapData
 
@@ -36,6 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Where the public reaches the app (https://map.example.org): OGC API links start there.
         # Unset, they are paths on this site; never built from the Host header.
         PUBLIC_URL=os.environ.get("WEBMAP_PUBLIC_URL", ""),
+        # postgresql://...: the record lives in PostgreSQL + PostGIS (the postgis extra), not in
+        # the data folder's reports, revisions, publishers, alliances and names files.
+        DATABASE_URL=os.environ.get("WEBMAP_DATABASE_URL", ""),
     )
     if test_config:
         app.config.update(test_config)
@@ -46,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     links.init_app(app)
     http_cache.init_app(app)
     pages.init_app(app)
+    glossary_pages.init_app(app)
     api.init_app(app)
     ogc.init_app(app)
     return app

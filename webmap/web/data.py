@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, has_request_context, request
 
@@ -11,6 +12,9 @@ from webmap.catalog.catalog import Catalog, load_catalog
 from webmap.catalog.reloader import Reloader
 from webmap.record.languages import DEFAULT_LANGUAGE
 from webmap.web.renderings import RenderingCache, Renderings
+
+if TYPE_CHECKING:
+    from webmap.store.served import StoreCatalogs
 
 SITE_MODE = "webmap.static_site"  # set in a request's environ by build-site
 
@@ -29,6 +33,7 @@ class MapData:
         self.renderings_cache = RenderingCache()
         self.load_lock = threading.Lock()
         self.app: Flask | None = None
+        self.record: StoreCatalogs | None = None  # with DATABASE_URL: the database's record
         if app is not None:
             self.init_app(app)
 
@@ -36,6 +41,10 @@ class MapData:
         """Attach to app: load now if LOAD_DATA, watch the files if RELOAD_INTERVAL > 0."""
         self.app = app
         app.extensions["webmap"] = self
+        if app.config.get("DATABASE_URL"):
+            from webmap.store.served import StoreCatalogs  # needs the postgis extra
+
+            self.record = StoreCatalogs(app.config["DATABASE_URL"], Path(app.config["DATA_DIR"]))
         if app.config.get("LOAD_DATA", True):
             self.load()
         if app.config["RELOAD_INTERVAL"] > 0:
@@ -46,6 +55,7 @@ class MapData:
                 interval=app.config["RELOAD_INTERVAL"],
                 background=app.config["RELOAD_IN_BACKGROUND"],
                 timeout=app.config["RELOAD_TIMEOUT"],
+                marks=self.record.fingerprint if self.record else None,
             )
             app.before_request(self.check_for_changes)
 
@@ -53,6 +63,8 @@ class MapData:
         """Load the data directory (the result records the error, if loading failed)."""
         assert self.app is not None
         cache_dir = self.app.config.get("INDEX_CACHE_DIR")
+        if self.record is not None:
+            return self.record.load(Path(cache_dir) if cache_dir else None)
         return load_catalog(
             Path(self.app.config["DATA_DIR"]), cache_dir=Path(cache_dir) if cache_dir else None
         )

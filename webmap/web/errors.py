@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 
-from webmap.catalog.catalog import Catalog
+from webmap.catalog.catalog import REASONS, Catalog, revisions_log
+from webmap.record.history import cached_revisions
+from webmap.record.model import ReportError
+from webmap.record.revisions import Revision
+from webmap.store.errors import StoreError
 from webmap.web.data import map_data
 from webmap.web.renderings import Renderings
+
+log = logging.getLogger(__name__)
 
 
 class DataUnavailable(Exception):
@@ -28,6 +37,26 @@ def current_catalog() -> Catalog:
     return catalog
 
 
+@contextmanager
+def readable_history() -> Iterator[None]:
+    """Turn a revisions log that became unreadable or broken since the load (it is read when a
+    page asks for the record's history) into the 503 page; the details go to the log."""
+    try:
+        yield
+    except ReportError as exc:
+        log.error("The revisions log has problems:\n%s", exc)
+        raise DataUnavailable(REASONS["data"]) from None
+    except OSError:
+        log.exception("The revisions log could not be read")
+        raise DataUnavailable(REASONS["read"]) from None
+
+
+def current_revisions() -> tuple[Revision, ...]:
+    """Return the live data folder's revisions, oldest first; raise DataUnavailable if not."""
+    with readable_history():
+        return cached_revisions(revisions_log(current_catalog().data_dir))
+
+
 def current_renderings() -> Renderings:
     """Return the served catalogue's map script and layers in the request's language (rendered
     once per data version and language)."""
@@ -41,6 +70,12 @@ def _unavailable(exc: DataUnavailable) -> tuple[Response | str, int]:
     if request.path.startswith("/api/"):
         return jsonify(error="the map data could not be loaded", reason=str(exc)), 503
     return render_template("unavailable.html", reason=str(exc)), 503
+
+
+def _database_fault(exc: StoreError) -> tuple[Response | str, int]:
+    """Answer 503 when the database is lost mid-request (the details go to the log)."""
+    current_app.logger.error("The database failed during a request: %s", exc)
+    return _unavailable(DataUnavailable(REASONS["other"]))
 
 
 def _not_found(exc: Exception) -> tuple[Response | str, int]:
@@ -73,5 +108,6 @@ def relative_location(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the shared error handler and keep redirects on this site."""
     app.register_error_handler(DataUnavailable, _unavailable)
+    app.register_error_handler(StoreError, _database_fault)
     app.register_error_handler(404, _not_found)
     app.after_request(relative_location)

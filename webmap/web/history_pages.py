@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Flask, Response, abort, render_template, url_for
 
-from webmap.record.history import cached_revisions
-from webmap.record.revisions import REVISIONS_FILE, Revision, changed_fields
+from webmap.record.revisions import Revision, changed_fields
 from webmap.render.atom import ACTION_WORDS, atom_feed
-from webmap.web.errors import current_catalog
+from webmap.web.errors import current_catalog, current_revisions
 
 bp = Blueprint("history", __name__)
 CHANGES_SHOWN = 500  # the newest changes on /changes and in the feed
@@ -17,7 +14,7 @@ CHANGES_SHOWN = 500  # the newest changes on /changes and in the feed
 
 def revisions() -> tuple[Revision, ...]:
     """Return the data folder's revisions, oldest first."""
-    return cached_revisions(Path(current_catalog().data_dir) / REVISIONS_FILE)
+    return current_revisions()
 
 
 def newest_first(items: tuple[Revision, ...] | list[Revision]) -> list[Revision]:

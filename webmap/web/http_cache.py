@@ -99,7 +99,8 @@ def finish(response: Response) -> Response:
         response.vary.add("Accept-Encoding")
     response.set_etag(etag + "-gz" if use_gzip else etag)
     immutable = bool(response.cache_control.immutable)
-    age = IMMUTABLE_AGE if immutable else _max_age(request.path)
+    asks_again = bool(response.cache_control.no_cache)  # its view said: never reuse unasked
+    age = IMMUTABLE_AGE if immutable else 0 if asks_again else _max_age(request.path)
     response.cache_control.public = True
     response.cache_control.max_age = age
     response.cache_control.no_cache = True if age == 0 else None

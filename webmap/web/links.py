@@ -16,6 +16,7 @@ STATIC_FILES = {
     "pages.reports": "reports.html",
     "pages.report": "reports/{report_id}.html",
     "pages.story": "stories/{story_id}.html",
+    "glossary.glossary": "glossary.html",
     "pages.map_script": "map.{digest}.js",
     "pages.palette_css": "palette.css",
     "static": "static/{filename}",

@@ -26,6 +26,7 @@ from webmap.render.styles import styles_in, stylesheet
 from webmap.web.api import requested_result, store_result
 from webmap.web.data import map_data
 from webmap.web.errors import current_catalog, current_renderings
+from webmap.web.glossary_pages import glossary_url
 from webmap.web.i18n import country_name, current_language, sort_key
 from webmap.web.links import is_static_site, site_url
 from webmap.web.messages import browser_messages
@@ -67,7 +68,9 @@ def index() -> str:
         else site_url("api.reports"),
         "reportApiUrl": None
         if is_static_site()
-        else site_url("api.report", report_id="REPORT_ID", **in_lang),
+        else site_url(
+            "api.report", report_id="REPORT_ID", **({"as_of": as_of} if as_of else {}), **in_lang
+        ),
         "reportsFullUrl": None
         if is_static_site()
         else site_url("api.reports", **({"as_of": as_of} if as_of else {}), **in_lang),
@@ -77,6 +80,8 @@ def index() -> str:
         if is_static_site()
         else site_url("api.reports", view="ids", **({"as_of": as_of} if as_of else {})),
         "reportPageUrl": site_url("pages.report", report_id="REPORT_ID"),
+        # A term's first use in a popup links here (the server finds it: derived.terms).
+        "glossaryUrl": glossary_url(),
         # Named by the data version, so they can be cached for good (see api.layer).
         "layerUrls": {
             "overview": site_url("api.layer", name="countries", v=store.version),

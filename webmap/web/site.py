@@ -33,6 +33,7 @@ def _pages(app: Flask, lang: str = "") -> list[tuple[str, str]]:
         script = f"map.{current_renderings().map_digest}.js"
         pages = [("/", "index.html"), ("/reports", "reports.html"), (f"/{script}", script)]
         pages.append(("/palette.css", "palette.css"))
+        pages.append(("/glossary", "glossary.html"))
         pages += [(f"/reports/{r.id}", f"reports/{r.id}.html") for r in store.reports]
         pages += [(f"/stories/{s.id}", f"stories/{s.id}.html") for s in store.stories]
     return pages

@@ -96,8 +96,9 @@
    * confirmed, disputed or denied it, background. Sources without a stance come last. */
   function sourceGroups(sources) {
     const stances = config.stances || {};
+    const order = (config.stanceOrder || Object.keys(stances)).map((code) => [code, stances[code]]);
     const groups = [];
-    for (const [code, label] of [...Object.entries(stances), ["", _("Sources")]]) {
+    for (const [code, label] of [...order, ["", _("Sources")]]) {
       const members = sources.filter((s) => (code ? s.stance === code : !(s.stance in stances)));
       if (!members.length) continue;
       const list = el("ol", "sources");
@@ -114,13 +115,20 @@
     return "";
   }
 
+  /* A text of the report with the first use of each glossary term linked (derived.terms). */
+  function termText(tag, className, p, field) {
+    const glossary = window.webmapGlossary;
+    if (!glossary || !config.glossaryUrl) return el(tag, className, p[field]);
+    return glossary.linkedText(el(tag, className), p[field], p.derived && p.derived.terms, field, config.glossaryUrl);
+  }
+
   function popupContent(feature) {
     const p = feature.properties;
     const box = el("article", "report-popup");
     box.dataset.reportId = p.id;
     const head = el("p", "report-kind");
     head.append(badge(p), " ", kindStyle(p.kind).label, " · ", el("span", `status status-${p.status}`, statusLabel(p.status)));
-    box.append(head, el("h2", "report-title", p.title));
+    box.append(head, termText("h2", "report-title", p, "title"));
     const note = translationNote(p);
     if (note) box.append(el("p", "translation-note", note));
     let when = writtenDate(p);
@@ -132,7 +140,7 @@
       box.append(el("p", "report-precision", _("The place is known only to the region (dashed ring on the marker).")));
     }
     box.append(el("p", "report-claimant", _("Claimed by: %(who)s", { who: p.claimed_by || _("no single claimant") })));
-    if (p.summary) box.append(el("p", "report-summary", p.summary));  // the light view has none
+    if (p.summary) box.append(termText("p", "report-summary", p, "summary"));  // the light view has none
     const sources = p.sources || [];
     box.append(el("h3", null, sources.length === 1 ? _("Source (only one)") : _("Sources (%(n)s)", { n: sources.length })));
     box.append(...sourceGroups(sources));
@@ -174,12 +182,15 @@
   function reservedEdges() {
     const mapBox = map.getContainer().getBoundingClientRect();
     let right = 12;
-    let bottom = 40;  // the scale bar, status line and attribution
-    for (const node of document.querySelectorAll(".map-legend-control .legend[open], #story-player:not([hidden])")) {
+    let bottom = 40;
+    // The legend takes the right; the story box, the status line, the scale bar and the
+    // attribution take the bottom (as tall as they are drawn: they wrap on narrow maps).
+    const reserved = ".map-legend-control .legend[open], #story-player:not([hidden]), .leaflet-bottom .leaflet-control";
+    for (const node of document.querySelectorAll(reserved)) {
       const box = node.getBoundingClientRect();
       if (!box.width) continue;
-      if (node.id === "story-player") bottom = Math.max(bottom, mapBox.bottom - box.top + 12);
-      else right = Math.max(right, mapBox.right - box.left + 12);
+      if (node.matches(".legend")) right = Math.max(right, mapBox.right - box.left + 12);
+      else bottom = Math.max(bottom, mapBox.bottom - box.top + 12);
     }
     return { right, bottom };
   }

@@ -92,6 +92,7 @@
 
   let searching = null;
   let placed = Promise.resolve();
+  let refreshes = 0;  // how often the reports were filtered: the first time, the panel waits
   function refresh() {
     const criteria = core.parseCriteria(filterParams(), config.fold);
     searching = null;
@@ -114,12 +115,20 @@
     }
     const shown = features.filter((f) => core.matches(f, criteria));
     placed = wm.showOnly(new Set(shown.map((f) => f.properties.id)));
-    updateCounts(criteria);
     wm.recolour(criteria.to || null);
-    blocDate.textContent = criteria.to ? _("on %(date)s", { date: core.formatDate(criteria.to) }) : _("today");
-    timeSummary.textContent = describeTime(criteria);
     const text = ngettext("%(shown)s of %(n)s report shown", "%(shown)s of %(n)s reports shown", features.length, { shown: shown.length });
-    matchCount.textContent = text;
+    refreshes += 1;
+    const panel = () => {
+      updateCounts(criteria);
+      blocDate.textContent = criteria.to ? _("on %(date)s", { date: core.formatDate(criteria.to) }) : _("today");
+      timeSummary.textContent = describeTime(criteria);
+      matchCount.textContent = text;
+    };
+    if (refreshes > 1) panel();
+    else {  // the first time, the markers reach the screen before the panel's counts are written
+      const first = refreshes;
+      placed.then(() => requestAnimationFrame(() => { if (refreshes === first) panel(); }));
+    }
     statusLine.textContent = text + ". " + (shown.length ? _("Click a marker for its sources.") : _("Clear a filter to see more."));
     root.dataset.shownReports = String(shown.length);
     if (searching) {  // the server has not answered yet: the map shows the last search's reports
