@@ -4,8 +4,15 @@ from pathlib import Path
 import pytest
 
 from webmap.record.reports_file import load_reports
-from webmap.record.stories import check_story, load_stories
+from webmap.record.stories import (
+    MAX_STEPS,
+    check_story,
+    load_stories,
+    story_rules,
+)
+from webmap.record.validation import MAX_TEXT
 
+LIMIT = MAX_TEXT
 SHIPPED = Path(__file__).parent.parent / "geodata"
 IDS = {"a-report", "b-report"}
 
@@ -42,10 +49,26 @@ def story(**changes):
                 "s/my-story.json: my-story: steps[1].zoom: 30 is not a whole number from 3 to 12",
             ],
         ),
-        (story(steps=[{"report": "a-report", "text": "x", "question": "Why?"}]), []),
+        (story(steps=[{"report": "a-report", "text": "Here.", "question": "Why here?"}]), []),
         (
-            story(steps=[{"report": "a-report", "text": "x", "question": " "}]),
-            ["s/my-story.json: my-story: steps[1].question: is empty or holds a control character"],
+            story(steps=[{"report": "a-report", "text": "Here.", "question": " "}]),
+            ["s/my-story.json: my-story: steps[1].question: is empty"],
+        ),
+        (
+            story(steps=[{"report": ["a-report"], "text": "x"}]),  # once a TypeError
+            ["s/my-story.json: my-story: steps[1].report: no report has id ['a-report']"],
+        ),
+        (
+            story(title="A\u0007bell"),
+            ["s/my-story.json: my-story: title: holds a character no text may hold (U+0007)"],
+        ),
+        (
+            story(steps=[{"report": "a-report", "text": "x" * (MAX_TEXT + 1)}]),
+            [f"s/my-story.json: my-story: steps[1].text: is longer than {LIMIT} characters"],
+        ),
+        (
+            story(steps=[{"report": "a-report", "text": "x"}] * (MAX_STEPS + 1)),
+            [f"s/my-story.json: my-story: steps: a story has at most {MAX_STEPS} steps"],
         ),
         (
             story(
@@ -135,6 +158,24 @@ def test_story_page_and_api(client, data_dir):
     assert client.get("/api/stories").get_json()[0]["id"] == "my-story"
     assert client.get("/stories/none").status_code == 404
     assert 'data-story="my-story"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_question_is_loaded_and_given_with_its_step(data_dir):
+    (data_dir / "stories").mkdir()
+    steps = [{"report": "a-report", "text": "Here.", "question": " Why here? "}]
+    (data_dir / "stories" / "my-story.json").write_text(json.dumps(story(steps=steps)))
+    stories, problems = load_stories(data_dir, IDS)
+    assert problems == []
+    assert stories[0].to_dict()["steps"] == [
+        {"report": "a-report", "text": "Here.", "zoom": None, "question": "Why here?"}
+    ]
+
+
+def test_the_map_page_gives_the_browser_the_rules_of_a_story(client):
+    html = client.get("/").get_data(as_text=True)
+    config = json.loads(html.split('id="webmap-config">', 1)[1].split("</script>", 1)[0])
+    assert config["storyRules"] == story_rules()
+    assert config["storyRules"]["maxSteps"] == MAX_STEPS
 
 
 def test_the_borders_story_asks_a_question_the_shipped_map_answers_once():

@@ -8,10 +8,21 @@ from typing import Any
 
 from webmap.record.model import TRANSLATORS, Problem, ReportError, brief
 from webmap.record.reports_file import read_json
-from webmap.record.validation import ID_PATTERN, TRANSLATION_LANGUAGES, unsafe_character
+from webmap.record.validation import (
+    ID_PATTERN,
+    MAX_TEXT,
+    TRANSLATION_LANGUAGES,
+    UNSAFE_RANGES,
+    unsafe_character,
+)
 
 STORIES_DIR = "stories"
 MIN_ZOOM, MAX_ZOOM = 3, 12
+# How many steps a story may have; each of its texts is held to a report's MAX_TEXT. A story
+# file and a teacher's story in a link (#story=) are held to the same limits.
+MAX_STEPS = 40
+# The longest #story= a map link may carry (characters after "#story="), deflated or plain.
+MAX_LINK_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -21,7 +32,7 @@ class Step:
     report: str
     text: str
     zoom: int | None = None
-    question: str = ""  # optional: what pupils answer at this step (worksheets list them)
+    question: str = ""  # a question for pupils at this step, if the story asks one
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,36 @@ class Story:
 
 def _step_dict(step: Step) -> dict[str, Any]:
     """Return one step as plain data (its question only when it has one)."""
-    data: dict[str, Any] = {"report": step.report, "text": step.text, "zoom": step.zoom}
-    if step.question:
-        data["question"] = step.question
-    return data
+    data = {"report": step.report, "text": step.text, "zoom": step.zoom}
+    return data | {"question": step.question} if step.question else data
+
+
+def _text_problem(value: Any, limit: int) -> str:
+    """Return why value cannot be a story's text ('' when it can)."""
+    if not isinstance(value, str) or not value.strip():
+        return "is empty"
+    if (code := unsafe_character(value)) is not None:
+        return f"holds a character no text may hold (U+{code:04X})"
+    if len(value) > limit:
+        return f"is longer than {limit} characters"
+    return ""
+
+
+def story_rules() -> dict[str, Any]:
+    """Return the rules of a story's shape for the browser, which checks a story in a link."""
+    unsafe = "".join(
+        c if c == "-" else f"\\u{{{ord(c):x}}}"
+        for c in UNSAFE_RANGES.encode("ascii", "backslashreplace").decode("unicode_escape")
+    )
+    return {
+        "idPattern": ID_PATTERN.pattern,
+        "unsafeCharacters": unsafe,  # a character class's inside, for a RegExp with the u flag
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "maxText": MAX_TEXT,
+        "maxSteps": MAX_STEPS,
+        "maxLinkChars": MAX_LINK_CHARS,
+    }
 
 
 def _translation_problems(translations: Any, steps: int, err) -> None:
@@ -164,22 +201,26 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
     elif Path(path).stem != data["id"]:
         err("id", f"must match the file name ({Path(path).stem}.json)")
     for name in ("title", "summary"):
-        if not isinstance(data.get(name), str) or not data[name].strip():
-            err(name, "is empty")
+        if why := _text_problem(data.get(name), MAX_TEXT):
+            err(name, why)
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
         err("steps", "a story needs at least one step")
+        return problems
+    if len(steps) > MAX_STEPS:
+        err("steps", f"a story has at most {MAX_STEPS} steps")
         return problems
     for i, step in enumerate(steps, start=1):
         if not isinstance(step, dict):
             err(f"steps[{i}]", "is not an object with report and text")
             continue
-        if step.get("report") not in report_ids:
-            err(f"steps[{i}].report", f"no report has id {step.get('report')!r}")
-        if not isinstance(step.get("text"), str) or not step["text"].strip():
-            err(f"steps[{i}].text", "is empty")
-        if "question" in step and not _filled(step["question"]):
-            err(f"steps[{i}].question", "is empty or holds a control character")
+        report = step.get("report")
+        if not isinstance(report, str) or report not in report_ids:
+            err(f"steps[{i}].report", f"no report has id {brief(report)}")
+        if why := _text_problem(step.get("text"), MAX_TEXT):
+            err(f"steps[{i}].text", why)
+        if "question" in step and (why := _text_problem(step["question"], MAX_TEXT)):
+            err(f"steps[{i}].question", why)
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):
             err(f"steps[{i}].zoom", f"{zoom!r} is not a whole number from {MIN_ZOOM} to {MAX_ZOOM}")

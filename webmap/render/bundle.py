@@ -25,6 +25,9 @@ APP_SCRIPTS = (
     "js/webmap.js",
     "js/webmap-projector.js",
     "js/webmap-compare.js",
+    "js/webmap-story-link.js",
+    "js/webmap-story-maker.js",
+    "js/webmap-quiz.js",
     "js/webmap-print.js",
     "js/webmap-worksheet.js",
 )

@@ -18,6 +18,7 @@ from webmap.record.history import parse_as_of
 from webmap.record.languages import DEFAULT_LANGUAGE, N_
 from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
+from webmap.record.stories import story_rules
 from webmap.record.vocabulary import ALLIANCE_CODES, ALLIANCE_TERMS, PRECISION_TERMS
 from webmap.render.mapview import map_config
 from webmap.render.minimap import minimap_svg
@@ -108,6 +109,7 @@ def index(template: str = "map.html") -> str:
             "ringIds": store.index.ids[store.index.columns["ranged"]].tolist(),
             "countryStyle": rendered.map_parts.country_style,
             "stories": [story.in_language(lang).to_dict() for story in store.stories],
+            "storyRules": story_rules(),  # what a story in a link (#story=) must be
             "lang": lang,
             **citation_facts(store),
         },

@@ -347,5 +347,7 @@
     start, startWater, countryName, relayout, layoutNow: layout, noteCountryBounds, shown: () => shownLabels.slice(),
     anchorsOf: (iso3) => visibleAnchors(candidates.find((c) => c.props.iso3 === iso3)).length,
     setEnabled(on) { if (on) namesLayer.addTo(map); else namesLayer.remove(); },
+    /* The named places (countries, cities, seas) in the page's language, e.g. for the quiz. */
+    places: () => candidates.map((c) => ({ kind: c.kind, name: nameOf(c.props), iso3: c.props.iso3 || null, latlng: c.latlng })),
   };
 })();

@@ -159,8 +159,10 @@
       footer.append(" ", back);
     }
     box.append(footer);
+    for (const extra of popupExtras) extra(p, box);  // e.g. the story maker's "Add" button
     return box;
   }
+  const popupExtras = [];
 
   function ringButton(p) {
     const tools = window.webmapTools;
@@ -793,6 +795,6 @@
   window.webmapMap = {
     map, config, clusters, badges, markers, areaOf, control: folium.control, loadJson, prefetch, setReports, showOnly, openReport,
     recolour, countriesDrawn, outlinesComplete: () => outlinesComplete, firstViewDone: () => firstViewDone(), showOverlays, latLngOf, isShown, maxZoomFor, el, kindStyle, badgeNames, containsPoint,
-    fullRecord, countryStyle, areaPhase, popupContent, badge,
+    fullRecord, countryStyle, areaPhase, popupContent, badge, popupExtras, shortPlace,
   };
 })();

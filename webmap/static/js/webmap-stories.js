@@ -13,6 +13,9 @@
   const progress = document.getElementById("story-progress");
   const prev = document.getElementById("story-prev");
   const next = document.getElementById("story-next");
+  // The note on a step whose report this map does not have, after the step's question.
+  const missing = wm.el("p", "story-missing");
+  question.after(missing);
   const listeners = [];
   let current = null;
   let index = 0;
@@ -25,13 +28,15 @@
     title.textContent = story.title;
     progress.textContent = window.webmapI18n._("Step %(step)s of %(steps)s", { step: index + 1, steps: story.steps.length });
     text.textContent = step.text;
-    question.hidden = !step.question;
     question.textContent = step.question ? window.webmapI18n._("Question: %(question)s", { question: step.question }) : "";
+    question.hidden = !step.question;
     prev.disabled = index === 0;
     next.disabled = index === story.steps.length - 1;
     document.documentElement.dataset.storyStep = `${story.id}/${index + 1}`;
     const at = wm.latLngOf(step.report);
     const feature = window.webmap.features().find((f) => f.properties.id === step.report);
+    missing.hidden = Boolean(at && feature);
+    missing.textContent = missing.hidden ? "" : window.webmapI18n._("This step's report (%(id)s) is not on this map.", { id: String(step.report) });
     if (!at || !feature) return Promise.resolve(false);
     map.closePopup();
     // Never closer than the report's place is known (a whole country is not shown at street level).
@@ -73,6 +78,8 @@
   }
 
   window.webmapStories = {
+    /* Add a story that is not in the map's settings (a teacher's story from a link). */
+    add: (story) => stories.set(story.id, story),
     start,
     close,
     state: () => (current ? { story: current.id, step: index + 1 } : null),

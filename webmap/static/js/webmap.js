@@ -160,6 +160,8 @@
   // The language a link asked for stays in the URL, so a shared link opens in it.
   const linkLang = new URLSearchParams(window.location.search).get("lang");
   const embedLink = document.getElementById("embed-open");
+  // A teacher's story carried by the link itself; webmap-story-maker.js sets what it answers.
+  const linkStory = { id: null, hash: "" };
 
   function stateParams() {
     const params = filterParams();
@@ -169,8 +171,8 @@
     if (openId && !story) params.set("report", openId);  // in a story, the step names the report
     const rings = [...window.webmapTools.chosenRings].sort();
     if (rings.length) params.set("ring", rings.join(","));
-    if (story) {
-      params.set("story", story.story);
+    if (story) {  // a story from a link (#story=, webmap-story-maker.js) lives in the hash
+      if (story.story !== linkStory.id) params.set("story", story.story);
       params.set("step", String(story.step));
     }
     for (const extension of extensions) if (extension.state) extension.state(params);
@@ -202,9 +204,11 @@
         full.delete("embed");
         embedLink.href = `${window.location.pathname}?${full.toString()}`;
       }
-      if (next.toString() === current.toString()) return;
-      const changed = withoutView(next) !== withoutView(current);
-      const url = `${window.location.pathname}?${next.toString()}`;
+      const story = window.webmapStories.state();
+      const hash = story && story.story === linkStory.id ? linkStory.hash : "";
+      if (next.toString() === current.toString() && window.location.hash === hash) return;
+      const changed = withoutView(next) !== withoutView(current) || window.location.hash !== hash;
+      const url = `${window.location.pathname}?${next.toString()}${hash}`;
       if (push && changed) window.history.pushState(null, "", url);
       else window.history.replaceState(null, "", url);
     }, 0);
@@ -225,7 +229,7 @@
     if (report) waits.push(wm.openReport(report, hasView));
     else map.closePopup();
     waits.push(window.webmapTools.setRings(params.getAll("ring").flatMap((v) => v.split(",")).filter(Boolean)));
-    const story = params.get("story");
+    const story = params.get("story") || (linkStory.hash && window.location.hash === linkStory.hash ? linkStory.id : null);
     const arriving = story && window.webmapStories.start(story, Number(params.get("step")) || 1, false);
     if (arriving) waits.push(arriving);
     else window.webmapStories.close(false);
@@ -320,6 +324,8 @@
 
   window.webmap = {
     playStepMs: 800,
+    linkStory,
+    ready: null,  // a promise: the reports are placed and the URL's state applied
     features: () => features,
     extend(extension) { extensions.push(extension); },
     refresh: () => refresh(),
@@ -331,6 +337,8 @@
     },
   };
 
+  let markReady = null;
+  window.webmap.ready = new Promise((resolve) => { markReady = resolve; });
   wm.loadJson(config.reportsUrl)
     .then((collection) => {
       features = collection.features;
@@ -340,6 +348,7 @@
       wm.setReports(features);
       applyUrl();
       syncUrl(false);
+      markReady();
       return placed;
     })
     .then(() => {
