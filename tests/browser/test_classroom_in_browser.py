@@ -152,7 +152,7 @@ def test_print_the_map_and_a_report_page_to_a4_pdf(page, live_server, shipped_co
     flat = re.sub(r"\s+", "", text)
     assert pages >= 1
     assert "rferl.org/amp/putin-oreshnik-missile-system-deployment-belarus/33229511.html" in flat
-    assert "Dataasof" in flat and "Sources(5)" in flat
+    assert "Dataasof" in flat and "Sources(4)" in flat
     assert log.errors == []
 
 
