@@ -12,6 +12,7 @@ import shapely
 
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.history import log_problems
+from webmap.record.languages import N_
 from webmap.record.model import Problem, ReportError
 from webmap.record.names import names_problems
 from webmap.record.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
@@ -57,7 +58,7 @@ def report_warnings(features: list[Any], path: str, land: shapely.Geometry | Non
         rid = props.get("id", "?")
         sources = props.get("sources") or []
         if len(sources) == 1:
-            message = "rests on a single source; add another publisher if you can"
+            message = N_("rests on a single source; add another publisher if you can")
             warnings.append(Problem(path, rid, "sources", message, "warning"))
         if land is None:
             continue
@@ -65,12 +66,18 @@ def report_warnings(features: list[Any], path: str, land: shapely.Geometry | Non
         if _on_land(land, lon, lat):
             continue
         if _on_land(land, lat, lon):
-            message = (
-                f"point ({lon}, {lat}) is in the sea, but ({lat}, {lon}) is on land: "
-                "are longitude and latitude swapped?"
+            message = N_(
+                "point (%(lon)s, %(lat)s) is in the sea, but (%(lat)s, %(lon)s) is on land: "
+                "are longitude and latitude swapped?",
+                lon=lon,
+                lat=lat,
             )
         else:
-            message = f"point ({lon}, {lat}) is in the sea or outside the mapped countries"
+            message = N_(
+                "point (%(lon)s, %(lat)s) is in the sea or outside the mapped countries",
+                lon=lon,
+                lat=lat,
+            )
         warnings.append(Problem(path, rid, "geometry", message, "warning"))
     return warnings
 

@@ -6,9 +6,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from webmap.record.model import TRANSLATORS, Problem, ReportError, brief
+from webmap.record.languages import N_
+from webmap.record.model import TRANSLATORS, Problem, ReportError
 from webmap.record.reports_file import read_json
-from webmap.record.validation import ID_PATTERN, TRANSLATION_LANGUAGES, unsafe_character
+from webmap.record.validation import (
+    ID_PATTERN,
+    TRANSLATION_LANGUAGES,
+    no_report,
+    not_one_of,
+    unsafe_character,
+)
 
 STORIES_DIR = "stories"
 MIN_ZOOM, MAX_ZOOM = 3, 12
@@ -74,30 +81,39 @@ def _translation_problems(translations: Any, steps: int, err) -> None:
     if translations is None:
         return
     if not isinstance(translations, dict):
-        err("translations", "is not an object of translations by language")
+        err("translations", N_("is not an object of translations by language"))
         return
     for lang, t in translations.items():
         name = f"translations.{lang}"
         if lang not in TRANSLATION_LANGUAGES:
-            err(name, f"{brief(lang)} is not one of: {', '.join(TRANSLATION_LANGUAGES)}")
+            err(name, not_one_of(lang, TRANSLATION_LANGUAGES))
             continue
         if not isinstance(t, dict):
-            err(name, "is not an object with title, summary, steps and by")
+            err(name, N_("is not an object with title, summary, steps and by"))
             continue
         for key in sorted(set(t) - {"title", "summary", "steps", "by"}, key=str):
-            err(f"{name}.{key}", "is not a field of a translation; use title, summary, steps, by")
+            err(
+                f"{name}.{key}",
+                N_(
+                    "is not a field of a translation; use %(fields)s",
+                    fields="title, summary, steps, by",
+                ),
+            )
         for key in ("title", "summary"):
             if not _filled(t.get(key)):
-                err(f"{name}.{key}", "is empty or holds a control character")
+                err(f"{name}.{key}", N_("is empty or holds a control character"))
         texts = t.get("steps")
         if not isinstance(texts, list) or len(texts) != steps:
-            err(f"{name}.steps", f"must list the text of each of the {steps} steps, in order")
+            err(
+                f"{name}.steps",
+                N_("must list the text of each of the %(count)s steps, in order", count=steps),
+            )
         else:
             for i, text in enumerate(texts, start=1):
                 if not _filled(text):
-                    err(f"{name}.steps[{i}]", "is empty or holds a control character")
+                    err(f"{name}.steps[{i}]", N_("is empty or holds a control character"))
         if t.get("by") not in TRANSLATORS:
-            err(f"{name}.by", f"{brief(t.get('by'))} is not one of: {', '.join(TRANSLATORS)}")
+            err(f"{name}.by", not_one_of(t.get("by"), TRANSLATORS))
 
 
 def _filled(value: Any) -> bool:
@@ -124,7 +140,7 @@ def _translations(data: dict[str, Any]) -> tuple[StoryTranslation, ...]:
 def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
     """Return every problem of one story file's content."""
     if not isinstance(data, dict):
-        return [Problem(path, "-", "story", "is not a JSON object")]
+        return [Problem(path, "-", "story", N_("is not a JSON object"))]
     sid = str(data.get("id") or "?")
     problems = []
 
@@ -132,27 +148,35 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
         problems.append(Problem(path, sid, field, message))
 
     if not isinstance(data.get("id"), str) or not ID_PATTERN.fullmatch(data["id"]):
-        err("id", "must be lowercase letters, digits and hyphens")
+        err("id", N_("must be lowercase letters, digits and hyphens"))
     elif Path(path).stem != data["id"]:
-        err("id", f"must match the file name ({Path(path).stem}.json)")
+        err("id", N_("must match the file name (%(name)s)", name=f"{Path(path).stem}.json"))
     for name in ("title", "summary"):
         if not isinstance(data.get(name), str) or not data[name].strip():
-            err(name, "is empty")
+            err(name, N_("is empty"))
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
-        err("steps", "a story needs at least one step")
+        err("steps", N_("a story needs at least one step"))
         return problems
     for i, step in enumerate(steps, start=1):
         if not isinstance(step, dict):
-            err(f"steps[{i}]", "is not an object with report and text")
+            err(f"steps[{i}]", N_("is not an object with report and text"))
             continue
         if step.get("report") not in report_ids:
-            err(f"steps[{i}].report", f"no report has id {step.get('report')!r}")
+            err(f"steps[{i}].report", no_report(repr(step.get("report"))))
         if not isinstance(step.get("text"), str) or not step["text"].strip():
-            err(f"steps[{i}].text", "is empty")
+            err(f"steps[{i}].text", N_("is empty"))
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):
-            err(f"steps[{i}].zoom", f"{zoom!r} is not a whole number from {MIN_ZOOM} to {MAX_ZOOM}")
+            err(
+                f"steps[{i}].zoom",
+                N_(
+                    "%(value)s is not a whole number from %(least)s to %(most)s",
+                    value=repr(zoom),
+                    least=MIN_ZOOM,
+                    most=MAX_ZOOM,
+                ),
+            )
     _translation_problems(data.get("translations"), len(steps), err)
     return problems
 
