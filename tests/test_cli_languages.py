@@ -166,3 +166,12 @@ def test_the_plural_forms_follow_each_language():
         "5 problemów do poprawienia.",
         "22 problemy do poprawienia.",
     ]
+
+
+def test_a_missing_geodata_file_is_said_in_the_language(data_dir):
+    (data_dir / "lakes.geojson").unlink()
+    lines = [p.in_language("pl") for p in check_paths([data_dir], data_dir)]
+    assert any(
+        line.startswith(f"{data_dir}: -: geodata: ") and "lakes.geojson: brak pliku" in line
+        for line in lines
+    ), lines

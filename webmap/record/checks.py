@@ -150,7 +150,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
                 atlas = load_atlas(path)
             except AtlasError as exc:
                 atlas = None
-                atlas_problem = Problem(str(path), "-", "geodata", str(exc))
+                atlas_problem = Problem(str(path), "-", "geodata", exc.args[0] if exc.args else "")
 
             def own_land(folder: Path = path, atlas: Atlas | None = atlas) -> Land:
                 if atlas is not None:
