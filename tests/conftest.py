@@ -15,6 +15,9 @@ DATA = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).parent.parent / "geodata"
 # Caches go to a folder of this test run, never the user's ~/.cache (subprocesses inherit it).
 os.environ["WEBMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="webmap-test-cache-")
+# The commands speak the environment's language: the tests expect English unless they ask.
+for _name in ("WEBMAP_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from webmap.geo.geodata_cities import city_rank
 from webmap.geo.geodata_labels import country_class, label_point
 from webmap.geo.geodata_water import decode_topojson
 from webmap.geo.ranges import capitals_in_range
+from webmap.record.languages import LANGUAGES
 from webmap.record.model import report_from_feature
 
 SHIPPED = Path(__file__).parent.parent / "geodata"
@@ -203,6 +204,21 @@ def test_rivers_and_lakes_are_named_where_the_map_needs_them():
     assert {"Dnieper", "Danube", "Volga", "Vistula", "Daugava", "Don", "Dniester"} <= rivers
     assert {"Oder", "Elbe", "Rhine", "Ural"} <= rivers
     assert {"Lake Ladoga", "Lake Onega", "Lake Peipus", "Aral Sea", "Issyk-Kul"} <= lakes
+
+
+def test_every_named_river_and_lake_has_a_label_in_every_language(labels):
+    water = labels[labels["kind"] == "water"]
+    named = set(_layer("rivers")["name"].dropna()) | set(_layer("lakes")["name"].dropna())
+    assert set(water["name"]) == named
+    assert all(set(names) == set(LANGUAGES) for names in water["names"])
+    by_name = dict(zip(water["name"], water["names"], strict=True))
+    assert by_name["Danube"]["pl"] == "Dunaj" and by_name["Danube"]["uk"] == "Дунай"
+    assert by_name["Lake Ladoga"]["ru"] == "Ладожское озеро"
+    assert by_name["Vistula"]["pl"] == "Vistula"  # no source read names it: English, as said
+    lakes = shapely.union_all(_layer("lakes").geometry.values)
+    for name, kind, point in zip(water["name"], water["water"], water.geometry, strict=True):
+        if kind == "lake":
+            assert lakes.contains(point), name
 
 
 def test_api_serves_label_names_as_an_object(client):

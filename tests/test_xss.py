@@ -407,7 +407,7 @@ def test_check_rejects_every_address_that_is_not_http(runner, data_dir):
     problems = [line for line in lines if line.startswith(f"{path}: ")]
     assert len(problems) == 2 * len(BAD_URLS) and len(lines) == len(problems)
     assert not re.search(r"[\x00-\x08\x0b-\x1f]", result.stdout)
-    assert result.stderr.strip() == f"{len(problems)} problem(s) to fix."
+    assert result.stderr.strip() == f"{len(problems)} problems to fix."
 
 
 def test_data_with_a_bad_address_is_not_served_and_its_problems_are_text(data_dir):

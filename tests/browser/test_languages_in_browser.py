@@ -100,3 +100,41 @@ def test_the_switcher_on_a_phone(browser, live_server):
     assert page.evaluate("document.documentElement.lang") == "lt"
     assert "lang=lt" in page.url
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "badge", "other"),
+    [("pl", "Rumunia i Bułgaria", "Rosja"), ("lt", "Rumunija ir Bulgarija", "Armėnija")],
+)
+def test_badges_of_untranslated_reports_name_their_countries_in_the_language(
+    page, live_server, lang, badge, other
+):
+    page, log = page
+    # The report about Romania and Bulgaria has no Polish or Lithuanian translation.
+    open_map(page, f"{live_server}/?lang={lang}&map=5/49/27")
+    names = page.evaluate("() => window.webmapMap.badges.getLayers().map((b) => b.areaGroup.name)")
+    assert badge in names and other in names, names  # Russia's reports are untranslated too
+    assert not {"Romania and Bulgaria", "Russia", "Belarus"} & set(names), names
+    assert log.errors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "view", "water"),
+    [
+        ("pl", "6/60.5/32", "Ładoga"),
+        ("ru", "6/60.5/32", "Ладожское озеро"),
+        ("uk", "7/44.7/22.6", "Дунай"),
+    ],
+)
+def test_rivers_and_lakes_are_named_in_the_language(page, live_server, lang, view, water):
+    page, log = page
+    open_map(page, f"{live_server}/?lang={lang}&map={view}")
+    page.wait_for_function(
+        "() => document.querySelector('.map-label-water')", timeout=15_000
+    )  # the water comes when the page is idle
+    names = page.locator(".map-label-water").all_inner_texts()
+    assert water in names, names
+    if lang == "pl":
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "map-water-pl.png"))
+    assert log.errors == []

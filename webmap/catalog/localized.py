@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from webmap.catalog.filters import fold
-from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES
+from webmap.catalog.filters import FilterError, fold
+from webmap.geo.countries import place_countries_in
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES, N_
 from webmap.record.model import TRANSLATED_FIELDS
 
 
-class LanguageError(ValueError):
+class LanguageError(FilterError):
     """Raised for a lang parameter that is not one of the map's languages."""
 
 
@@ -25,13 +26,20 @@ def parse_lang(raw: str | None) -> str:
     lang = (raw or "").strip()
     if lang and lang not in LANGUAGES:
         shown = json.dumps(lang[:20], ensure_ascii=False)
-        raise LanguageError(f"lang: {shown} is not one of: {', '.join(LANGUAGES)}")
+        allowed = ", ".join(LANGUAGES)
+        raise LanguageError(
+            f"lang: {shown} is not one of: {allowed}",
+            N_("%(value)s is not one of: %(allowed)s"),
+            value=shown,
+            allowed=allowed,
+        )
     return lang
 
 
 def feature_in_language(feature: dict[str, Any], lang: str) -> dict[str, Any]:
     """Put the feature's texts in lang (in place) and mark where they came from; return it."""
     props = feature["properties"]
+    english_place = props.get("place") or ""
     translation = (props.get("translations") or {}).get(lang) if lang != DEFAULT_LANGUAGE else None
     if translation:
         props.update({name: translation[name] for name in TRANSLATED_FIELDS})
@@ -44,6 +52,14 @@ def feature_in_language(feature: dict[str, Any], lang: str) -> dict[str, Any]:
         props["lang"] = DEFAULT_LANGUAGE
         if lang != DEFAULT_LANGUAGE:
             props["untranslated"] = True
+    if props.get("precision") == "country":
+        # The map groups whole-country reports by the countries their English place names, so
+        # a translated report and an untranslated one share one badge; an untranslated one
+        # still names its countries in lang (CLDR's names) for the badge.
+        derived = props.setdefault("derived", {})
+        derived["area"] = english_place
+        if props.get("untranslated"):
+            derived["area_name"] = place_countries_in(english_place, lang) or None
     return feature
 
 

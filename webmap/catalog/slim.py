@@ -21,15 +21,10 @@ def slim_feature(raw: bytes | memoryview, lang: str = "") -> bytes:
     the map shows them the language's way without formatting dates itself.
     """
     feature = json.loads(bytes(raw))
-    english_place = feature["properties"].get("place") or ""
     if lang:
         feature_in_language(feature, lang)
     props = feature["properties"]
     derived = props.setdefault("derived", {})
-    if lang and props.get("precision") == "country":
-        # The map groups whole-country reports by the countries their place names; it reads
-        # the English place, so a translated report and an untranslated one share one badge.
-        derived["area"] = english_place
     derived.update(written_dates(props, lang or DEFAULT_LANGUAGE))
     props["sources"] = [
         {k: s[k] for k in MAP_SOURCE_FIELDS if k in s} for s in props.get("sources") or []

@@ -10,6 +10,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from webmap.record.languages import N_
 from webmap.render.styles import BLOC_STYLES
 
 LAYER_FILES = {
@@ -123,11 +124,16 @@ class Atlas:
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
     """Read one GeoJSON layer in EPSG:4326, naming the file on failure."""
     if not path.exists():
-        raise AtlasError(f"{path}: file is missing (run `webmap build-geodata` to make it)")
+        raise AtlasError(
+            N_("%(path)s: file is missing (run `webmap build-geodata` to make it)", path=str(path))
+        )
     try:
         frame = gpd.read_file(path, datetime_as_string=True)
     except Exception as exc:  # pyogrio raises several types; the message is what matters
-        raise AtlasError(f"{path}: cannot be read as GeoJSON ({exc})") from exc
+        message = N_(
+            "%(path)s: cannot be read as GeoJSON (%(reason)s)", path=str(path), reason=str(exc)
+        )
+        raise AtlasError(message) from exc
     return frame.to_crs(4326) if frame.crs else frame.set_crs(4326)
 
 
@@ -148,9 +154,12 @@ def load_memberships(path: Path) -> tuple[tuple[Membership, ...], dict[str, Any]
             for member in alliance["members"]
         )
     except FileNotFoundError:
-        raise AtlasError(f"{path}: file is missing") from None
+        raise AtlasError(N_("%(path)s: file is missing", path=str(path))) from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise AtlasError(f"{path}: not a valid alliances file ({exc!r})") from exc
+        message = N_(
+            "%(path)s: not a valid alliances file (%(reason)s)", path=str(path), reason=repr(exc)
+        )
+        raise AtlasError(message) from exc
     return rows, {a["code"]: a for a in data["alliances"]}
 
 

@@ -1,6 +1,8 @@
 """ISO 3166-1 alpha-3 country codes and English names (from GeoNames, CC BY 4.0); names in
 every language of the map come from CLDR (Babel) by ISO code: `country_name_in`."""
 
+import re
+
 COUNTRY_NAMES: dict[str, str] = {
     "ABW": "Aruba",
     "AFG": "Afghanistan",
@@ -279,3 +281,25 @@ def country_name_in(iso3: str, lang: str) -> str:
     iso2 = iso2_of(iso3)
     name = Locale.parse(babel_locale(lang)).territories.get(iso2) if iso2 else None
     return name or COUNTRY_NAMES.get(iso3, iso3)
+
+
+# A whole-country report's place names its countries first, the English way: "Romania and
+# Bulgaria (NATO eastern flank)", "Belarus and western Russia", "Russia (sites not disclosed)".
+_PLACE_HEAD = re.compile(r" \(|, | / ")
+_COMPASS = re.compile(r"^(?:western|eastern|northern|southern|central) ", re.I)
+
+
+def place_countries_in(place: str, lang: str) -> str:
+    """Return the countries an English place names first, in lang ("Rumunia i Bułgaria"), or ''
+    when a name is not a country's (the place is then shown as it is)."""
+    from babel.lists import format_list
+
+    from webmap.record.languages import babel_locale
+
+    by_name = {name: code for code, name in COUNTRY_NAMES.items()}
+    head = _PLACE_HEAD.split(place or "", maxsplit=1)[0]
+    names = [_COMPASS.sub("", part).strip() for part in head.split(" and ")]
+    codes = [by_name.get(name) for name in names if name]
+    if not codes or None in codes:
+        return ""
+    return format_list([country_name_in(code, lang) for code in codes], locale=babel_locale(lang))

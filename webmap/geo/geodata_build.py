@@ -18,6 +18,7 @@ from webmap.geo.geodata_cities import load_cities
 from webmap.geo.geodata_labels import load_labels
 from webmap.geo.geodata_names import add_names
 from webmap.geo.geodata_water import decode_topojson, fetch_water, load_lakes, load_rivers
+from webmap.geo.geodata_water_names import add_water_labels
 from webmap.record.geojson_io import write_feature_collection
 
 # The region the map is about (countries touching it were the first map's whole extent; the
@@ -248,4 +249,5 @@ def build_geodata(
         written.append(path)
         log(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     add_names(out_dir)  # seas, cities and occupied areas in every language of the map
+    add_water_labels(out_dir)  # the named rivers and lakes, as labels
     return written

@@ -13,6 +13,7 @@ import shapely
 from webmap.geo.atlas import LAYER_FILES, Atlas, AtlasError, load_atlas
 from webmap.record.glossary import load_glossary
 from webmap.record.history import log_problems
+from webmap.record.languages import N_
 from webmap.record.model import Problem, ReportError
 from webmap.record.names import names_problems
 from webmap.record.publishers import PUBLISHERS_FILE, PublisherTable, read_publishers
@@ -58,7 +59,7 @@ def report_warnings(features: list[Any], path: str, land: shapely.Geometry | Non
         rid = props.get("id", "?")
         sources = props.get("sources") or []
         if len(sources) == 1:
-            message = "rests on a single source; add another publisher if you can"
+            message = N_("rests on a single source; add another publisher if you can")
             warnings.append(Problem(path, rid, "sources", message, "warning"))
         if land is None:
             continue
@@ -66,12 +67,18 @@ def report_warnings(features: list[Any], path: str, land: shapely.Geometry | Non
         if _on_land(land, lon, lat):
             continue
         if _on_land(land, lat, lon):
-            message = (
-                f"point ({lon}, {lat}) is in the sea, but ({lat}, {lon}) is on land: "
-                "are longitude and latitude swapped?"
+            message = N_(
+                "point (%(lon)s, %(lat)s) is in the sea, but (%(lat)s, %(lon)s) is on land: "
+                "are longitude and latitude swapped?",
+                lon=lon,
+                lat=lat,
             )
         else:
-            message = f"point ({lon}, {lat}) is in the sea or outside the mapped countries"
+            message = N_(
+                "point (%(lon)s, %(lat)s) is in the sea or outside the mapped countries",
+                lon=lon,
+                lat=lat,
+            )
         warnings.append(Problem(path, rid, "geometry", message, "warning"))
     return warnings
 
@@ -144,7 +151,7 @@ def check_paths(paths: list[Path], data_dir: Path) -> list[Problem]:
                 atlas = load_atlas(path)
             except AtlasError as exc:
                 atlas = None
-                atlas_problem = Problem(str(path), "-", "geodata", str(exc))
+                atlas_problem = Problem(str(path), "-", "geodata", exc.args[0] if exc.args else "")
 
             def own_land(folder: Path = path, atlas: Atlas | None = atlas) -> Land:
                 if atlas is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from webmap.record.dates import parse_partial_date
+from webmap.record.languages import N_
 from webmap.record.model import Problem, Report, ReportError, report_from_feature, report_label
 from webmap.record.reports_file import REPORTS_FILE
 from webmap.record.revisions import REVISIONS_FILE, Revision, features_by_id, read_revisions
@@ -83,14 +84,15 @@ def log_problems(data_dir: Path) -> list[Problem]:
     for rid in sorted(set(record) | set(current)):
         if record.get(rid) != current.get(rid):
             if rid not in record:
-                state = f"has no entry in {REVISIONS_FILE}"
+                state = N_("has no entry in %(file)s", file=REVISIONS_FILE)
             elif rid in current:
-                state = f"is not what {REVISIONS_FILE} last recorded"
+                state = N_("is not what %(file)s last recorded", file=REVISIONS_FILE)
             else:
-                state = f"was removed without an entry in {REVISIONS_FILE}"
-            message = (
-                f"the stored report {state}: it was changed outside `webmap import`, so its "
-                'history misses a change; record it with `webmap import --update --note "why"`'
+                state = N_("was removed without an entry in %(file)s", file=REVISIONS_FILE)
+            message = N_(
+                "the stored report %(state)s: it was changed outside `webmap import`, so its "
+                'history misses a change; record it with `webmap import --update --note "why"`',
+                state=state,
             )
             problems.append(Problem(str(reports), report_label(rid), "history", message, "warning"))
     return problems

@@ -11,6 +11,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from webmap.record.languages import N_
 from webmap.record.model import Problem, Report, ReportError, report_from_feature
 from webmap.record.publishers import load_publishers
 from webmap.record.record_rules import record_problems
@@ -24,7 +25,7 @@ from webmap.record.reports_file import (
 )
 from webmap.record.revisions import save_with_revisions
 from webmap.record.tabular import CSV_HINT, features_from_csv
-from webmap.record.validation import check_collection
+from webmap.record.validation import check_collection, no_report
 
 SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
 LOCK_FILE = ".webmap-import.lock"  # in the data folder: one import at a time
@@ -46,13 +47,17 @@ def import_lock(data_dir: Path, wait: float = 60.0) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise ImportLockError(
-            f"another import is running in this data folder; waited {wait:g} s for it to "
-            "finish. Try again when it has finished."
-        ) from None
+        message = N_(
+            "another import is running in this data folder; waited %(seconds)s s for it to "
+            "finish. Try again when it has finished.",
+            seconds=f"{wait:g}",
+        )
+        raise ImportLockError(message) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ImportLockError(f"the data folder cannot be locked ({reason})") from None
+        raise ImportLockError(
+            N_("the data folder cannot be locked (%(reason)s)", reason=reason)
+        ) from None
     try:
         for stale in remove_stale_temp_files(data_dir):
             log.warning("Removed %s, left behind by an import that did not finish", stale.name)
@@ -90,7 +95,7 @@ def read_incoming(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Read and validate the reports in a CSV or GeoJSON file."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        message = "import reads .csv, .geojson or .json files"
+        message = N_("import reads .csv, .geojson or .json files")
         return [], [Problem(str(path), "-", "file", message)]
     if kind == "csv":
         try:
@@ -118,7 +123,7 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
     except ReportError as exc:
         plan.problems += exc.problems
         plan.problems.append(
-            Problem(str(target), "-", "file", "has problems of its own; fix them first")
+            Problem(str(target), "-", "file", N_("has problems of its own; fix them first"))
         )
         return plan
     if plan.errors:
@@ -140,7 +145,7 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
         elif update:
             plan.updated.append(report.id)
         else:
-            message = "already exists with different content; use --update to replace it"
+            message = N_("already exists with different content; use --update to replace it")
             plan.problems.append(Problem(str(source), report.id, "id", message))
         by_id.setdefault(report.id, report)
         if report.id in plan.updated:
@@ -148,7 +153,7 @@ def plan_import(source: Path, target: Path, update: bool = False) -> ImportPlan:
     for report in by_id.values():
         for other in report.related:
             if other not in by_id:
-                message = f"no report has id {other!r}"
+                message = no_report(repr(other))
                 plan.problems.append(Problem(str(source), report.id, "related", message))
     plan.merged = sorted(by_id.values(), key=lambda r: r.id)
     return plan

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from webmap.record.geojson_io import atomic_write_text
+from webmap.record.languages import N_
 from webmap.record.model import Problem, ReportError, report_label
 from webmap.record.reports_file import REPORTS_FILE, read_json, read_text
 from webmap.record.sources import is_link
@@ -49,8 +50,8 @@ def _request(url: str, method: str, timeout: float) -> tuple[int | None, str]:
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-            return None, f"no answer within {timeout:g} s"
-        return None, f"could not connect ({reason})"
+            return None, N_("no answer within %(seconds)s s", seconds=f"{timeout:g}")
+        return None, N_("could not connect (%(reason)s)", reason=str(reason))
 
 
 def check_url(url: str, timeout: float = TIMEOUT) -> LinkResult:
@@ -115,7 +116,11 @@ def dead_link_problems(
             if result is None or result.ok:
                 continue
             answer = f"{result.status} {result.reason}" if result.status else result.reason
-            message = f"{result.url} is dead ({answer}); find an archived copy or another page"
+            message = N_(
+                "%(url)s is dead (%(answer)s); find an archived copy or another page",
+                url=result.url,
+                answer=answer if result.status else result.reason,
+            )
             problems.append(Problem(path, rid, f"sources[{i}].url", message))
     return problems
 

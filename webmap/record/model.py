@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from webmap.record.dates import edtf_span
-from webmap.record.languages import LANGUAGES
+from webmap.record.languages import LANGUAGES, in_language
 from webmap.record.vocabulary import PARTISAN_AFFILIATIONS
 
 CAVEATS = {
@@ -23,6 +23,10 @@ class ReportError(ValueError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def in_language(self, lang: str) -> str:
+        """Return the problems' lines with their messages in lang."""
+        return "\n".join(p.in_language(lang) for p in self.problems)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -35,8 +39,16 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        return self.in_language("en")
+
+    def in_language(self, lang: str) -> str:
+        """Return the problem's line with its message in lang; the frame stays as it is.
+
+        PATH, REPORT-ID, FIELD and the severity word `warning:` are for tools to read.
+        """
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}: {self.report_id}: {self.field}: {prefix}{self.message}"
+        message = in_language(self.message, lang)
+        return f"{self.path}: {self.report_id}: {self.field}: {prefix}{message}"
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from webmap.record.languages import LANGUAGES
+from webmap.record.languages import LANGUAGES, N_
 from webmap.record.model import Problem, ReportError, brief
 from webmap.record.reports_file import read_json
-from webmap.record.validation import LIST_SEPARATOR, unsafe_character
+from webmap.record.validation import LIST_SEPARATOR, not_one_of, unsafe_character
 
 NAMES_FILE = "names.json"
 NAME_KINDS = ("place", "system")
@@ -34,24 +34,28 @@ class Name:
 def _bad_name(value: Any) -> str:
     """Return why a spelling cannot be used, or ''."""
     if not isinstance(value, str) or not value.strip():
-        return f"{brief(value)} is not a name"
+        return N_("%(value)s is not a name", value=brief(value))
     if len(value) > MAX_NAME:
-        return f"{brief(value)} is longer than {MAX_NAME} characters"
+        return N_("%(value)s is longer than %(most)s characters", value=brief(value), most=MAX_NAME)
     if unsafe_character(value) is not None or LIST_SEPARATOR in value:
-        return f"{brief(value)} holds a control character or '{LIST_SEPARATOR}'"
+        return N_(
+            "%(value)s holds a control character or '%(sign)s'",
+            value=brief(value),
+            sign=LIST_SEPARATOR,
+        )
     return ""
 
 
 def check_names(data: Any, path: str) -> list[Problem]:
     """Return every problem of a names file's content."""
     if not isinstance(data, list):
-        return [Problem(path, "-", "names", "is not a list of names")]
+        return [Problem(path, "-", "names", N_("is not a list of names"))]
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for i, entry in enumerate(data, start=1):
         where = f"names[{i}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(path, "-", where, "is not an object with en, kind, names"))
+            problems.append(Problem(path, "-", where, N_("is not an object with en, kind, names")))
             continue
         label = str(entry.get("en") or where)
 
@@ -61,27 +65,33 @@ def check_names(data: Any, path: str) -> list[Problem]:
         if why := _bad_name(entry.get("en")):
             err("en", why)
         if entry.get("kind") not in NAME_KINDS:
-            err("kind", f"{brief(entry.get('kind'))} is not one of: {', '.join(NAME_KINDS)}")
+            err("kind", not_one_of(entry.get("kind"), NAME_KINDS))
         key = (str(entry.get("kind")), str(entry.get("en")))
         if key in seen:
-            err("en", "is listed twice")
+            err("en", N_("is listed twice"))
         seen.add(key)
         by_lang = entry.get("by_lang")
         if not isinstance(by_lang, dict) or set(by_lang) != set(LANGUAGES):
-            err("by_lang", f"must give the name in each of: {', '.join(LANGUAGES)}")
+            err(
+                "by_lang",
+                N_("must give the name in each of: %(allowed)s", allowed=", ".join(LANGUAGES)),
+            )
         else:
             for lang in LANGUAGES:
                 if why := _bad_name(by_lang[lang]):
                     err(f"by_lang.{lang}", why)
         names = entry.get("names")
         if not isinstance(names, list) or not names:
-            err("names", "must list the spellings of the name")
+            err("names", N_("must list the spellings of the name"))
             continue
         for j, name in enumerate(names, start=1):
             if why := _bad_name(name):
                 err(f"names[{j}]", why)
         if isinstance(by_lang, dict) and (missing := set(map(str, by_lang.values())) - set(names)):
-            err("names", f"lacks the names by language {', '.join(sorted(missing))}")
+            err(
+                "names",
+                N_("lacks the names by language %(names)s", names=", ".join(sorted(missing))),
+            )
     return problems
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from webmap.record.languages import N_, Message
 from webmap.record.model import Problem
 from webmap.record.vocabulary import AFFILIATIONS
 
@@ -85,29 +86,44 @@ def _row_problems(row: Any, number: int, path: str, seen: set[str]) -> list[Prob
     """Return what is wrong with one row of the table."""
     where = f"publishers[{number}]"
     if not isinstance(row, dict):
-        return [Problem(path, "-", where, "is not an object")]
+        return [Problem(path, "-", where, N_("is not an object"))]
     problems = []
     for name in ROW_FIELDS + ("kind",):
         value = row.get(name, "")
         if not isinstance(value, str):
-            problems.append(Problem(path, "-", f"{where}.{name}", f"{value!r} is not text"))
+            message = N_("%(value)s is not text", value=repr(value))
+            problems.append(Problem(path, "-", f"{where}.{name}", message))
     if problems:
         return problems
     domain = row.get("domain", "")
     if not domain or domain != domain.lower() or "/" in domain or domain.startswith("www."):
         problems.append(
-            Problem(path, "-", f"{where}.domain", f"{domain!r} is not a bare lowercase domain")
+            Problem(
+                path,
+                "-",
+                f"{where}.domain",
+                N_("%(value)s is not a bare lowercase domain", value=repr(domain)),
+            )
         )
     elif domain in seen:
-        problems.append(Problem(path, "-", f"{where}.domain", f"{domain!r} has two rows"))
+        message = N_("%(value)s has two rows", value=repr(domain))
+        problems.append(Problem(path, "-", f"{where}.domain", message))
     seen.add(domain)
     if not row.get("name", "").strip():
-        problems.append(Problem(path, "-", f"{where}.name", "is empty"))
+        problems.append(Problem(path, "-", f"{where}.name", N_("is empty")))
     if row.get("affiliation") not in AFFILIATIONS:
-        message = f"{row.get('affiliation')!r} is not one of: {', '.join(AFFILIATIONS)}"
+        message = N_(
+            "%(value)s is not one of: %(allowed)s",
+            value=repr(row.get("affiliation")),
+            allowed=", ".join(AFFILIATIONS),
+        )
         problems.append(Problem(path, "-", f"{where}.affiliation", message))
     if row.get("kind", "publisher") not in KINDS:
-        message = f"{row.get('kind')!r} is not one of: {', '.join(KINDS)}"
+        message = N_(
+            "%(value)s is not one of: %(allowed)s",
+            value=repr(row.get("kind")),
+            allowed=", ".join(KINDS),
+        )
         problems.append(Problem(path, "-", f"{where}.kind", message))
     return problems
 
@@ -119,10 +135,11 @@ def read_publishers(path: Path) -> tuple[PublisherTable | None, list[Problem]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [Problem(str(path), "-", "file", f"cannot be read as JSON ({exc})")]
+        message = N_("cannot be read as JSON (%(reason)s)", reason=str(exc))
+        return None, [Problem(str(path), "-", "file", message)]
     rows = data.get("publishers") if isinstance(data, dict) else None
     if not isinstance(rows, list):
-        return None, [Problem(str(path), "-", "publishers", "is not a list of rows")]
+        return None, [Problem(str(path), "-", "publishers", N_("is not a list of rows"))]
     seen: set[str] = set()
     problems = [p for i, row in enumerate(rows, 1) for p in _row_problems(row, i, str(path), seen)]
     if problems:
@@ -151,27 +168,35 @@ def source_publisher_problems(
     row = table.lookup(url)
     problems = []
     if row is None:
-        message = (
-            f"{domain_of(url) or url!r} is not in {PUBLISHERS_FILE}; add a row for its publisher"
+        message = N_(
+            "%(value)s is not in %(file)s; add a row for its publisher",
+            value=repr(domain_of(url) or url),
+            file=PUBLISHERS_FILE,
         )
         problems.append(Problem(path, rid, f"{name}.url", message, "warning"))
     else:
         affiliation = source.get("affiliation") or row.affiliation  # absent: the table's
         if affiliation != row.affiliation:
-            message = (
-                f"{affiliation!r} disagrees with {row.name} ({row.domain}) in {PUBLISHERS_FILE}, "
-                f"which is {row.affiliation!r}"
+            message = N_(
+                "%(value)s disagrees with %(name)s (%(domain)s) in %(file)s, which is %(theirs)s",
+                value=repr(affiliation),
+                name=row.name,
+                domain=row.domain,
+                file=PUBLISHERS_FILE,
+                theirs=repr(row.affiliation),
             )
             problems.append(Problem(path, rid, f"{name}.affiliation", message))
         if row.kind == "aggregator":
-            message = (
-                f"{row.domain} copies other publishers' pages ({row.why or 'an aggregator'}); "
-                "cite the original if you can"
+            why = row.why or N_("an aggregator")
+            message = N_(
+                "%(domain)s copies other publishers' pages (%(why)s); cite the original if you can",
+                domain=row.domain,
+                why=why if row.why else Message(why, {}),
             )
             problems.append(Problem(path, rid, f"{name}.url", message, "warning"))
     wire = named_wire(str(source.get("publisher") or ""))
     if wire:
-        message = f"is a reprint of {wire}; cite the agency's own page if you can"
+        message = N_("is a reprint of %(wire)s; cite the agency's own page if you can", wire=wire)
         problems.append(Problem(path, rid, f"{name}.publisher", message, "warning"))
     return problems
 

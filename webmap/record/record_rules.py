@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from webmap.record.languages import N_, Message
 from webmap.record.model import Problem, report_label
 from webmap.record.publishers import PublisherTable, publisher_key, source_publisher_problems
 from webmap.record.vocabulary import STANCES
 
 # status -> (stances of which at least one source must have one, what to tell the editor)
 STATUS_NEEDS = {
-    "disputed": (("disputes", "denies"), "a source whose stance is disputes or denies"),
-    "denied": (("denies",), "a source whose stance is denies"),
-    "confirmed": (("confirms",), "a source whose stance is confirms (independent evidence)"),
+    "disputed": (("disputes", "denies"), N_("a source whose stance is disputes or denies")),
+    "denied": (("denies",), N_("a source whose stance is denies")),
+    "confirmed": (("confirms",), N_("a source whose stance is confirms (independent evidence)")),
 }
 MIN_CONFIRMING_PUBLISHERS = 2
 # States whose own media and offices speak for their side: cited as the claimant's voice
@@ -34,11 +35,11 @@ def stance_problems(props: dict[str, Any], path: str) -> list[Problem]:
     problems = []
     for i, source in enumerate(_sources(props), start=1):
         if not source.get("stance"):
-            message = f"is missing; write one of: {', '.join(STANCES)}"
+            message = N_("is missing; write one of: %(allowed)s", allowed=", ".join(STANCES))
             problems.append(Problem(path, rid, f"sources[{i}].stance", message))
         says = source.get("says")
         if not isinstance(says, str) or not says.strip():
-            message = "is empty; write one sentence, in our words, of what this source states"
+            message = N_("is empty; write one sentence, in our words, of what this source states")
             problems.append(Problem(path, rid, f"sources[{i}].says", message))
     return problems
 
@@ -92,12 +93,14 @@ def status_problems(
     stances, needed = STATUS_NEEDS[status]
     problems = []
     if not any(s.get("stance") in stances for s in sources):
-        problems.append(Problem(path, rid, "status", f"{status!r} needs {needed}"))
+        message = N_("%(status)s needs %(needed)s", status=repr(status), needed=Message(needed, {}))
+        problems.append(Problem(path, rid, "status", message))
     publishers = {publisher_key(s, table) for s in sources}
     if status == "confirmed" and len(publishers) < MIN_CONFIRMING_PUBLISHERS:
-        message = (
-            f"'confirmed' needs sources from at least {MIN_CONFIRMING_PUBLISHERS} publishers; "
-            f"it has {len(publishers)}"
+        message = N_(
+            "'confirmed' needs sources from at least %(least)s publishers; it has %(count)s",
+            least=MIN_CONFIRMING_PUBLISHERS,
+            count=len(publishers),
         )
         problems.append(Problem(path, rid, "status", message))
     return problems

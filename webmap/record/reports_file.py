@@ -11,6 +11,7 @@ from typing import Any
 
 from webmap.catalog.datafiles import NotARegularFile, read_regular
 from webmap.record.geojson_io import write_feature_collection
+from webmap.record.languages import N_, Message
 from webmap.record.model import AffiliationOf, Problem, Report, ReportError
 from webmap.record.publishers import load_publishers
 from webmap.record.stream_json import iter_collection
@@ -18,7 +19,7 @@ from webmap.record.validation import NOT_A_COLLECTION, check_features
 
 REPORTS_FILE = "reports.geojson"
 
-GEOJSON_HINT = "save it as UTF-8 (in most editors: Save As, then Encoding)"
+GEOJSON_HINT = N_("save it as UTF-8 (in most editors: Save As, then Encoding)")
 
 
 def _file_error(path: Path, message: str) -> ReportError:
@@ -31,53 +32,72 @@ def read_text(path: Path, hint: str = GEOJSON_HINT) -> str:
     try:
         data = read_regular(Path(path))
     except FileNotFoundError:
-        raise _file_error(path, "does not exist") from None
+        raise _file_error(path, N_("does not exist")) from None
     except IsADirectoryError:
-        raise _file_error(path, "is a folder, not a file") from None
+        raise _file_error(path, N_("is a folder, not a file")) from None
     except NotARegularFile:
-        raise _file_error(path, "is not a regular file (a FIFO or a device?)") from None
+        raise _file_error(path, N_("is not a regular file (a FIFO or a device?)")) from None
     except OSError as exc:
-        raise _file_error(path, f"cannot be read ({exc.strerror or exc})") from None
+        reason = str(exc.strerror or exc)
+        raise _file_error(path, N_("cannot be read (%(reason)s)", reason=reason)) from None
+    hint = Message(hint, {})  # a marked hint, translated with the message
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _file_error(path, f"is not UTF-8 text; {hint} (it is saved as UTF-16)")
+        raise _file_error(
+            path, N_("is not UTF-8 text; %(hint)s (it is saved as UTF-16)", hint=hint)
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        where = f"line {line} has a character in another encoding, such as Latin-1 or Windows-1252"
-        raise _file_error(path, f"is not UTF-8 text; {hint} ({where})") from None
+        where = N_(
+            "line %(line)s has a character in another encoding, such as Latin-1 or Windows-1252",
+            line=line,
+        )
+        message = N_("is not UTF-8 text; %(hint)s (%(where)s)", hint=hint, where=where)
+        raise _file_error(path, message) from None
 
 
 _JSON_REASONS = {
-    "Expecting value": "expected a value here",
-    "Expecting property name enclosed in double quotes": "expected a name in double quotes "
-    "(is there a comma too many, or single quotes?)",
-    "Expecting ',' delimiter": "expected a comma between two items",
-    "Expecting ':' delimiter": "expected a colon after a name",
-    "Unterminated string starting at": "text in quotes starts here but never ends",
-    "Invalid control character at": "a line break or tab inside quotes must be written \\n or \\t",
-    "Extra data": "there is more after the end of the data",
+    "Expecting value": N_("expected a value here"),
+    "Expecting property name enclosed in double quotes": N_(
+        "expected a name in double quotes (is there a comma too many, or single quotes?)"
+    ),
+    "Expecting ',' delimiter": N_("expected a comma between two items"),
+    "Expecting ':' delimiter": N_("expected a colon after a name"),
+    "Unterminated string starting at": N_("text in quotes starts here but never ends"),
+    "Invalid control character at": N_(
+        "a line break or tab inside quotes must be written \\n or \\t"
+    ),
+    "Extra data": N_("there is more after the end of the data"),
 }
 
 
 def _json_problem(path: Path, exc: json.JSONDecodeError) -> ReportError:
     """Return a ReportError saying, in plain words, where a file stops being valid JSON."""
     if not exc.doc.strip():
-        return _file_error(path, "is empty; a reports file is a GeoJSON FeatureCollection")
-    reason = _JSON_REASONS.get(exc.msg, exc.msg.removesuffix(" at"))
+        return _file_error(path, N_("is empty; a reports file is a GeoJSON FeatureCollection"))
+    known = _JSON_REASONS.get(exc.msg)
+    reason = Message(known, {}) if known else exc.msg.removesuffix(" at")
     if exc.msg.startswith("Unterminated") or exc.pos >= len(exc.doc.rstrip()):
-        reason += "; the file ends too early: was it cut short?"
-    return _file_error(path, f"is not valid JSON: {reason} (line {exc.lineno}, column {exc.colno})")
+        reason = N_("%(reason)s; the file ends too early: was it cut short?", reason=reason)
+    message = N_(
+        "is not valid JSON: %(reason)s (line %(line)s, column %(column)s)",
+        reason=reason,
+        line=exc.lineno,
+        column=exc.colno,
+    )
+    return _file_error(path, message)
 
 
 def _unparsable(path: Path, exc: Exception) -> ReportError:
     """Return a ReportError for JSON that Python cannot turn into values."""
     if isinstance(exc, RecursionError):
-        return _file_error(path, "is nested too deeply to be a reports file")
+        return _file_error(path, N_("is nested too deeply to be a reports file"))
     if "digits" in str(exc):
-        limit = sys.get_int_max_str_digits()
-        return _file_error(path, f"has a number too long to be read (more than {limit:,} digits)")
-    return _file_error(path, f"is not usable JSON ({exc})")
+        limit = f"{sys.get_int_max_str_digits():,}"
+        message = N_("has a number too long to be read (more than %(limit)s digits)", limit=limit)
+        return _file_error(path, message)
+    return _file_error(path, N_("is not usable JSON (%(reason)s)", reason=str(exc)))
 
 
 def read_json(path: Path) -> Any:
@@ -124,7 +144,7 @@ def read_reports_into(path: Path, sink: Any) -> None:
     if members.get("type") != "FeatureCollection":
         problems.insert(0, Problem(str(path), "-", "type", NOT_A_COLLECTION))
     elif "features:start" not in members:
-        problems.insert(0, Problem(str(path), "-", "features", "is not a list"))
+        problems.insert(0, Problem(str(path), "-", "features", N_("is not a list")))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ReportError(errors)

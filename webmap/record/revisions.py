@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from webmap.record.geojson_io import atomic_write_bytes
+from webmap.record.languages import N_
 from webmap.record.model import Problem, ReportError
 from webmap.record.reports_file import read_text
 
@@ -53,16 +54,22 @@ def _revision(line: str, number: int, path: str) -> Revision:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise bad(f"is not valid JSON ({exc.msg})") from None
+        raise bad(N_("is not valid JSON (%(reason)s)", reason=exc.msg)) from None
     if not isinstance(data, dict) or set(data) != set(FIELDS):
-        raise bad(f"must have exactly the fields {', '.join(FIELDS)}")
+        raise bad(N_("must have exactly the fields %(fields)s", fields=", ".join(FIELDS)))
     if data["action"] not in ACTIONS:
-        raise bad(f"action {data['action']!r} is not one of: {', '.join(ACTIONS)}")
+        raise bad(
+            N_(
+                "action %(value)s is not one of: %(allowed)s",
+                value=repr(data["action"]),
+                allowed=", ".join(ACTIONS),
+            )
+        )
     if not isinstance(data["time"], str) or not data["time"][:10].count("-") == 2:
-        raise bad(f"time {data['time']!r} is not an ISO date and time")
+        raise bad(N_("time %(value)s is not an ISO date and time", value=repr(data["time"])))
     for side in ("before", "after"):
         if data[side] is not None and not isinstance(data[side], dict):
-            raise bad(f"{side} must be a report Feature or null")
+            raise bad(N_("%(side)s must be a report Feature or null", side=side))
     return Revision(**data)
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from webmap.record.languages import N_, Message
 from webmap.record.model import Report, Source
 from webmap.record.publishers import PublisherTable
 
@@ -20,7 +21,8 @@ def _has(report: Report, *codes: str) -> bool:
     return all(code in report.actors for code in codes)
 
 
-# The threads of the story the map tells, first match wins (see README, "The data").
+# The threads of the story the map tells, first match wins (see README, "The data"). Their
+# names are names, as the stories' titles are: the same in every language of `--stats`.
 THREADS: tuple[tuple[str, Callable[[Report], bool]], ...] = (
     ("Borders hardening", lambda r: r.kind == "fortification"),
     ("Incidents along the flank", lambda r: r.kind in ("incident", "strike")),
@@ -79,24 +81,33 @@ class Coverage:
         return count / self.reports if self.reports else 0.0
 
     def lines(self) -> list[str]:
-        """Return the figures as lines for a teacher or an editor to read."""
-        out = [f"{self.reports} reports"]
-        out.append("Per year: " + ", ".join(f"{y} {n}" for y, n in sorted(self.per_year.items())))
-        out.append("Per kind: " + ", ".join(f"{k} {n}" for k, n in self.per_kind.most_common()))
-        out.append("Per thread:")
-        out += [f"  {name}: {self.per_thread[name]}" for name, _ in THREADS]
-        out.append(
-            f"Citing a government, news agency or public broadcaster: {self.primary} "
-            f"({self.share(self.primary):.0%})"
-        )
-        out.append(
-            f"Two or more publishers that are not state media: {self.two_independent} "
-            f"({self.share(self.two_independent):.0%})"
-        )
-        out.append(
-            f"Resting on one source only: {self.single_source} "
-            f"({self.share(self.single_source):.0%})"
-        )
+        """Return the figures as lines for a teacher or an editor to read (Messages: English,
+        and in_language() for another language)."""
+        per_year = ", ".join(f"{y} {n}" for y, n in sorted(self.per_year.items()))
+        per_kind = ", ".join(f"{k} {n}" for k, n in self.per_kind.most_common())
+        out = [N_("%(count)s reports", count=self.reports)]
+        out.append(N_("Per year: %(figures)s", figures=per_year))
+        out.append(N_("Per kind: %(figures)s", figures=per_kind))
+        out.append(N_("Per thread:"))
+        out += [
+            Message(
+                "  %(thread)s: %(count)s",
+                {"thread": name, "count": self.per_thread[name]},
+            )
+            for name, _ in THREADS
+        ]
+        for template, count in (
+            (
+                N_("Citing a government, news agency or public broadcaster: %(count)s (%(share)s)"),
+                self.primary,
+            ),
+            (
+                N_("Two or more publishers that are not state media: %(count)s (%(share)s)"),
+                self.two_independent,
+            ),
+            (N_("Resting on one source only: %(count)s (%(share)s)"), self.single_source),
+        ):
+            out.append(Message(template, {"count": count, "share": f"{self.share(count):.0%}"}))
         return out
 
 

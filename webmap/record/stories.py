@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from webmap.record.languages import N_
 from webmap.record.model import TRANSLATORS, Problem, ReportError, brief
 from webmap.record.reports_file import read_json
 from webmap.record.validation import (
@@ -13,6 +14,8 @@ from webmap.record.validation import (
     MAX_TEXT,
     TRANSLATION_LANGUAGES,
     UNSAFE_RANGES,
+    no_report,
+    not_one_of,
     unsafe_character,
 )
 
@@ -95,11 +98,11 @@ def _step_dict(step: Step) -> dict[str, Any]:
 def _text_problem(value: Any, limit: int) -> str:
     """Return why value cannot be a story's text ('' when it can)."""
     if not isinstance(value, str) or not value.strip():
-        return "is empty"
+        return N_("is empty")
     if (code := unsafe_character(value)) is not None:
-        return f"holds a character no text may hold (U+{code:04X})"
+        return N_("holds a character no text may hold (%(code)s)", code=f"U+{code:04X}")
     if len(value) > limit:
-        return f"is longer than {limit} characters"
+        return N_("is longer than %(n)s characters", n=limit)
     return ""
 
 
@@ -125,31 +128,37 @@ def _translation_problems(translations: Any, steps: int, err) -> None:
     if translations is None:
         return
     if not isinstance(translations, dict):
-        err("translations", "is not an object of translations by language")
+        err("translations", N_("is not an object of translations by language"))
         return
     for lang, t in translations.items():
         name = f"translations.{lang}"
         if lang not in TRANSLATION_LANGUAGES:
-            err(name, f"{brief(lang)} is not one of: {', '.join(TRANSLATION_LANGUAGES)}")
+            err(name, not_one_of(lang, TRANSLATION_LANGUAGES))
             continue
         if not isinstance(t, dict):
-            err(name, "is not an object with title, summary, steps and by")
+            err(name, N_("is not an object with title, summary, steps and by"))
             continue
         for key in sorted(set(t) - {"title", "summary", "steps", "questions", "by"}, key=str):
             err(
                 f"{name}.{key}",
-                "is not a field of a translation; use title, summary, steps, questions, by",
+                N_(
+                    "is not a field of a translation; use %(fields)s",
+                    fields="title, summary, steps, questions, by",
+                ),
             )
         for key in ("title", "summary"):
             if not _filled(t.get(key)):
-                err(f"{name}.{key}", "is empty or holds a control character")
+                err(f"{name}.{key}", N_("is empty or holds a control character"))
         texts = t.get("steps")
         if not isinstance(texts, list) or len(texts) != steps:
-            err(f"{name}.steps", f"must list the text of each of the {steps} steps, in order")
+            err(
+                f"{name}.steps",
+                N_("must list the text of each of the %(count)s steps, in order", count=steps),
+            )
         else:
             for i, text in enumerate(texts, start=1):
                 if not _filled(text):
-                    err(f"{name}.steps[{i}]", "is empty or holds a control character")
+                    err(f"{name}.steps[{i}]", N_("is empty or holds a control character"))
         questions = t.get("questions")
         if questions is not None and (
             not isinstance(questions, list)
@@ -158,10 +167,10 @@ def _translation_problems(translations: Any, steps: int, err) -> None:
         ):
             err(
                 f"{name}.questions",
-                f'must list a question (or "") for each of the {steps} steps, in order',
+                N_('must list a question (or "") for each of the %(n)s steps, in order', n=steps),
             )
         if t.get("by") not in TRANSLATORS:
-            err(f"{name}.by", f"{brief(t.get('by'))} is not one of: {', '.join(TRANSLATORS)}")
+            err(f"{name}.by", not_one_of(t.get("by"), TRANSLATORS))
 
 
 def _filled(value: Any) -> bool:
@@ -189,7 +198,7 @@ def _translations(data: dict[str, Any]) -> tuple[StoryTranslation, ...]:
 def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
     """Return every problem of one story file's content."""
     if not isinstance(data, dict):
-        return [Problem(path, "-", "story", "is not a JSON object")]
+        return [Problem(path, "-", "story", N_("is not a JSON object"))]
     sid = str(data.get("id") or "?")
     problems = []
 
@@ -197,33 +206,41 @@ def check_story(data: Any, path: str, report_ids: set[str]) -> list[Problem]:
         problems.append(Problem(path, sid, field, message))
 
     if not isinstance(data.get("id"), str) or not ID_PATTERN.fullmatch(data["id"]):
-        err("id", "must be lowercase letters, digits and hyphens")
+        err("id", N_("must be lowercase letters, digits and hyphens"))
     elif Path(path).stem != data["id"]:
-        err("id", f"must match the file name ({Path(path).stem}.json)")
+        err("id", N_("must match the file name (%(name)s)", name=f"{Path(path).stem}.json"))
     for name in ("title", "summary"):
         if why := _text_problem(data.get(name), MAX_TEXT):
             err(name, why)
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
-        err("steps", "a story needs at least one step")
+        err("steps", N_("a story needs at least one step"))
         return problems
     if len(steps) > MAX_STEPS:
-        err("steps", f"a story has at most {MAX_STEPS} steps")
+        err("steps", N_("a story has at most %(n)s steps", n=MAX_STEPS))
         return problems
     for i, step in enumerate(steps, start=1):
         if not isinstance(step, dict):
-            err(f"steps[{i}]", "is not an object with report and text")
+            err(f"steps[{i}]", N_("is not an object with report and text"))
             continue
         report = step.get("report")
         if not isinstance(report, str) or report not in report_ids:
-            err(f"steps[{i}].report", f"no report has id {brief(report)}")
+            err(f"steps[{i}].report", no_report(brief(report)))
         if why := _text_problem(step.get("text"), MAX_TEXT):
             err(f"steps[{i}].text", why)
         if "question" in step and (why := _text_problem(step["question"], MAX_TEXT)):
             err(f"steps[{i}].question", why)
         zoom = step.get("zoom")
         if zoom is not None and (not isinstance(zoom, int) or not MIN_ZOOM <= zoom <= MAX_ZOOM):
-            err(f"steps[{i}].zoom", f"{zoom!r} is not a whole number from {MIN_ZOOM} to {MAX_ZOOM}")
+            err(
+                f"steps[{i}].zoom",
+                N_(
+                    "%(value)s is not a whole number from %(least)s to %(most)s",
+                    value=repr(zoom),
+                    least=MIN_ZOOM,
+                    most=MAX_ZOOM,
+                ),
+            )
     _translation_problems(data.get("translations"), len(steps), err)
     return problems
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from webmap.record.languages import N_, Message
 from webmap.record.model import Problem, Report, brief, report_label
 from webmap.record.validation import (
     MAX_TEXT,
@@ -52,7 +53,7 @@ TRANSLATION_COLUMNS = [f"{f}_{lang}" for lang in TRANSLATION_LANGUAGES for f in 
 CSV_COLUMNS += TRANSLATION_COLUMNS
 # Columns added later: files written before them still import.
 OPTIONAL_COLUMNS = {"source_note", "source_stance", "source_says", *TRANSLATION_COLUMNS}
-CSV_HINT = "in your spreadsheet, save as 'CSV UTF-8'"
+CSV_HINT = N_("in your spreadsheet, save as 'CSV UTF-8'")
 REPORT_COLUMNS = CSV_COLUMNS[1:16]
 LIST_COLUMNS = ("actors", "systems", "related")
 NUMBER_COLUMNS = ("lat", "lon", "range_km")
@@ -143,10 +144,20 @@ def _parse_number(
         return None
     value = float(text) if ASCII_NUMBER.fullmatch(text) else math.nan
     if math.isnan(value) or math.isinf(value):
-        hint = "; write decimals with a point, e.g. 53.9" if "," in text else ""
-        if not hint and column in ("lat", "lon"):
-            hint = "; write decimal degrees, e.g. 53.9 (53°54' is 53 + 54/60 = 53.9)"
-        message = f"{brief(text)} is not a number{hint} (line {line})"
+        if "," in text:
+            template = N_("%(value)s is not a number; write decimals with a point, e.g. 53.9")
+        elif column in ("lat", "lon"):
+            template = N_(
+                "%(value)s is not a number; write decimal degrees, e.g. 53.9 "
+                "(53°54' is 53 + 54/60 = 53.9)"
+            )
+        else:
+            template = N_("%(value)s is not a number")
+        message = N_(
+            "%(message)s (line %(line)s)",
+            message=Message(template, {"value": brief(text)}),
+            line=line,
+        )
         problems.append(Problem(where, report_label(rid), column, message))
         return None
     return value
@@ -160,34 +171,42 @@ def _header_problem(text: str, header: list[str], path: str) -> Problem | None:
         return None
     first_line = text.lstrip().split("\n", 1)[0]
     if not text.strip():
-        message = (
+        message = N_(
             "is empty; the first row must name the columns (id, title, summary, ...), "
             "then one row per source: see 'Adding a report' in the README"
         )
     elif first_line.startswith(("{", "[")):
-        message = "looks like GeoJSON, not CSV: give it a name ending in .geojson"
+        message = N_("looks like GeoJSON, not CSV: give it a name ending in .geojson")
     elif "id" in [c.strip() for c in first_line.split(";")] and len(missing) > 1:
-        message = (
+        message = N_(
             "has its cells separated by ';' instead of ','; in your spreadsheet, "
             "save as 'CSV UTF-8 (comma delimited)'"
         )
     elif "id" in [c.strip() for c in first_line.split("\t")] and len(missing) > 1:
-        message = "has its cells separated by tabs instead of ','; save it as 'CSV UTF-8'"
+        message = N_("has its cells separated by tabs instead of ','; save it as 'CSV UTF-8'")
     elif missing:
-        message = f"missing column(s): {', '.join(missing)}; the first row must name the columns"
+        message = N_(
+            "missing column(s): %(columns)s; the first row must name the columns",
+            columns=", ".join(missing),
+        )
     else:
-        message = f"the first row names column(s) {', '.join(twice)} more than once"
+        message = N_(
+            "the first row names column(s) %(columns)s more than once", columns=", ".join(twice)
+        )
     return Problem(path, "-", "columns", message)
 
 
 def _csv_error(exc: csv.Error, line: int) -> str:
     """Say in plain words why a line of a CSV file cannot be read."""
     if "field larger than field limit" in str(exc):
-        return (
-            f"line {line} has a cell longer than {csv.field_size_limit():,} characters; "
-            f"a cell holds at most {MAX_TEXT:,}"
+        return N_(
+            "line %(line)s has a cell longer than %(limit)s characters; a cell holds at most "
+            "%(most)s",
+            line=line,
+            limit=f"{csv.field_size_limit():,}",
+            most=f"{MAX_TEXT:,}",
         )
-    return f"line {line} cannot be read as CSV ({exc})"
+    return N_("line %(line)s cannot be read as CSV (%(reason)s)", line=line, reason=str(exc))
 
 
 def features_from_csv(text: str, path: str) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -207,9 +226,10 @@ def features_from_csv(text: str, path: str) -> tuple[list[dict[str, Any]], list[
         for row in reader:
             line = reader.line_num
             if None in row:
-                message = (
-                    f"line {line} has more cells than the first row has column names "
-                    "(a comma too many, or text with a comma that is not in quotes?)"
+                message = N_(
+                    "line %(line)s has more cells than the first row has column names "
+                    "(a comma too many, or text with a comma that is not in quotes?)",
+                    line=line,
                 )
                 problems.append(Problem(path, "-", "row", message))
                 continue
@@ -241,9 +261,13 @@ def _feature(rid: str, group: _Rows, path: str, problems: list[Problem]) -> dict
     for line, row in zip(group.lines[1:], group.rows[1:], strict=True):
         for column in (*REPORT_COLUMNS, *(c for c in TRANSLATION_COLUMNS if c in row)):
             if row[column] and row[column] != first[column]:
-                message = (
-                    f"line {line} says {brief(row[column])} but line {group.lines[0]} says "
-                    f"{brief(first[column])}; rows of one report must agree"
+                message = N_(
+                    "line %(line)s says %(value)s but line %(first_line)s says %(first)s; rows "
+                    "of one report must agree",
+                    line=line,
+                    value=brief(row[column]),
+                    first_line=group.lines[0],
+                    first=brief(first[column]),
                 )
                 problems.append(Problem(path, report_label(rid), column, message))
     numbers = {
@@ -273,6 +297,11 @@ def _feature(rid: str, group: _Rows, path: str, problems: list[Problem]) -> dict
     return {"type": "Feature", "id": rid, "geometry": geometry, "properties": props}
 
 
+def _marked(message: str) -> str:
+    """Return a message as a Message, so that it is translated inside another."""
+    return message if isinstance(message, Message) else Message(message, {})
+
+
 def _with_line(lines: list[int], problem: Problem) -> Problem:
     """Name the CSV column and line a validation problem came from."""
     line, field = lines[0], problem.field
@@ -289,7 +318,7 @@ def _with_line(lines: list[int], problem: Problem) -> Problem:
         field = "lat/lon"
         if problem.message.startswith("must be a Point"):
             problem = replace(
-                problem, message="needs lat and lon in decimal degrees, e.g. 53.9, 27.56"
+                problem, message=N_("needs lat and lon in decimal degrees, e.g. 53.9, 27.56")
             )
-    message = f"{problem.message} (line {line})"
+    message = N_("%(message)s (line %(line)s)", message=_marked(problem.message), line=line)
     return Problem(problem.path, problem.report_id, field, message, problem.severity)

@@ -9,7 +9,7 @@ from typing import Any
 
 from webmap.geo.countries import COUNTRY_NAMES
 from webmap.record.dates import parse_edtf, parse_partial_date, parse_period
-from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES, N_
 from webmap.record.model import (
     OPTIONAL_SOURCE_FIELDS,
     TRANSLATED_FIELDS,
@@ -32,7 +32,7 @@ from webmap.record.vocabulary import (
 )
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-NOT_A_COLLECTION = "the file is not a GeoJSON FeatureCollection"
+NOT_A_COLLECTION = N_("the file is not a GeoJSON FeatureCollection")
 LON_RANGE = (-30.0, 190.0)
 LAT_RANGE = (25.0, 85.0)
 MAX_TEXT = 2000  # characters in any one text field: a summary is one to three sentences
@@ -70,10 +70,27 @@ HTTP_URL_BODY = (
     r"(?:[/?#]\S*)?"
 )
 HTTP_URL = re.compile(f"^{HTTP_URL_BODY}{END}")
-NOT_A_LINK = (
-    "is not the address of a public web page: write it http:// or https://, then the site's "
-    "name (not localhost or a number such as 127.0.0.1), with no spaces"
-)
+
+
+def not_a_link(value: Any) -> str:
+    """Say that value is not the address of a public web page, and how to write one."""
+    return N_(
+        "%(value)s is not the address of a public web page: write it http:// or https://, "
+        "then the site's name (not localhost or a number such as 127.0.0.1), with no spaces",
+        value=brief(value),
+    )
+
+
+def not_one_of(value: Any, allowed: Iterable[str]) -> str:
+    """Say that value is not one of the allowed words."""
+    return N_(
+        "%(value)s is not one of: %(allowed)s", value=brief(value), allowed=", ".join(allowed)
+    )
+
+
+def no_report(shown: str) -> str:
+    """Say that no report has the id shown (already quoted)."""
+    return N_("no report has id %(id)s", id=shown)
 
 
 def is_http_url(url: str) -> bool:
@@ -110,16 +127,24 @@ def unsafe_character(value: str) -> int | None:
 def _bad_text(value: Any) -> str:
     """Return why a text value cannot be stored, or '' when it can."""
     if not isinstance(value, str):
-        return f"{brief(value)} is not text"
+        return N_("%(value)s is not text", value=brief(value))
     if len(value) > MAX_TEXT:
-        return f"is {len(value):,} characters long; write at most {MAX_TEXT:,}"
+        return N_(
+            "is %(length)s characters long; write at most %(most)s",
+            length=f"{len(value):,}",
+            most=f"{MAX_TEXT:,}",
+        )
     code = unsafe_character(value)
     if code is not None and 0xD800 <= code <= 0xDFFF:
-        return f"{brief(value)} contains a character that cannot be saved (a broken \\u escape)"
+        return N_(
+            "%(value)s contains a character that cannot be saved (a broken \\u escape)",
+            value=brief(value),
+        )
     if code is not None:
-        return (
-            f"contains U+{code:04X}, a control character or noncharacter that text may not "
-            "hold; delete it (it is often invisible)"
+        return N_(
+            "contains %(code)s, a control character or noncharacter that text may not "
+            "hold; delete it (it is often invisible)",
+            code=f"U+{code:04X}",
         )
     return ""
 
@@ -128,66 +153,84 @@ def validate_feature(feature: Any, path: str = "") -> list[Problem]:
     """Return every problem of one report Feature (errors and warnings)."""
     problems: list[Problem] = []
     if not isinstance(feature, dict):
-        return [Problem(path, "?", "feature", "is not a JSON object")]
+        return [Problem(path, "?", "feature", N_("is not a JSON object"))]
     props = feature.get("properties")
     if not isinstance(props, dict):
-        return [Problem(path, report_label(str(feature.get("id") or "?")), "properties", "missing")]
+        return [
+            Problem(path, report_label(str(feature.get("id") or "?")), "properties", N_("missing"))
+        ]
     rid = report_label(text_of(props, "id") or str(feature.get("id") or "?"))
 
     def err(name: str, message: str, severity: str = "error") -> None:
         problems.append(Problem(path, rid, name, message, severity))
 
     if feature.get("type") != "Feature":
-        err("type", f'{brief(feature.get("type"))} should be "Feature"')
+        err("type", N_('%(value)s should be "Feature"', value=brief(feature.get("type"))))
     raw_id = props.get("id")
     if not isinstance(raw_id, str) or not ID_PATTERN.fullmatch(raw_id):
-        err("id", "must be lowercase letters, digits and hyphens, e.g. oreshnik-belarus-2024")
+        err("id", N_("must be lowercase letters, digits and hyphens, e.g. oreshnik-belarus-2024"))
     elif feature.get("id") not in (None, raw_id):
-        err("id", f"Feature id {brief(feature.get('id'))} differs from properties.id")
+        err(
+            "id",
+            N_("Feature id %(value)s differs from properties.id", value=brief(feature.get("id"))),
+        )
     for name in TEXT_FIELDS:
         value = props.get(name)
         if name in ("title", "summary", "place") and not text_of(props, name):
-            err(name, _bad_text(value) if value and not isinstance(value, str) else "is empty")
+            err(name, _bad_text(value) if value and not isinstance(value, str) else N_("is empty"))
         elif value is not None and (why := _bad_text(value)):
             err(name, why)
     for name, allowed in (("kind", KINDS), ("status", STATUSES), ("precision", PRECISIONS)):
         if props.get(name) not in allowed:
-            err(name, f"{brief(props.get(name))} is not one of: {', '.join(allowed)}")
+            err(name, not_one_of(props.get(name), allowed))
     date = props.get("date")
     if not isinstance(date, str) or parse_edtf(date) is None:
         err(
             "date",
-            f"{brief(props.get('date'))} is not a real date written YYYY, YYYY-MM or YYYY-MM-DD "
-            "(~ about, ? uncertain, START/END a period)",
+            N_(
+                "%(value)s is not a real date written YYYY, YYYY-MM or YYYY-MM-DD "
+                "(~ about, ? uncertain, START/END a period)",
+                value=brief(props.get("date")),
+            ),
         )
     for name in LIST_FIELDS:
         value = props.get(name)
         if value is None:
             continue
         if not isinstance(value, list):
-            err(name, f'{brief(value)} is not a list; write it as ["...", "..."]')
+            err(name, N_('%(value)s is not a list; write it as ["...", "..."]', value=brief(value)))
         elif why := next((w for w in map(_bad_text, value) if w), ""):
             err(name, why)
         elif item := next((v for v in value if LIST_SEPARATOR in v), ""):
             err(
                 name,
-                f"{brief(item)} contains '{LIST_SEPARATOR}', which separates the items of a "
-                "list in spreadsheets; make it two items, or use another sign",
+                N_(
+                    "%(value)s contains '%(sign)s', which separates the items of a "
+                    "list in spreadsheets; make it two items, or use another sign",
+                    value=brief(item),
+                    sign=LIST_SEPARATOR,
+                ),
             )
     expected = props.get("expected")
     if isinstance(expected, str) and expected and parse_period(expected) is None:
-        err("expected", f"{brief(expected)} is not a date or a START/END period")
+        err("expected", N_("%(value)s is not a date or a START/END period", value=brief(expected)))
     actors = props.get("actors")
     for actor in actors if isinstance(actors, list) else ():
         if actor not in ACTOR_CODES:
             err(
                 "actors",
-                f"{brief(actor)} is not a country code (ISO 3166-1 alpha-3, e.g. BLR) "
-                "or NATO, CSTO, UNION-STATE",
+                N_(
+                    "%(value)s is not a country code (ISO 3166-1 alpha-3, e.g. BLR) "
+                    "or NATO, CSTO, UNION-STATE",
+                    value=brief(actor),
+                ),
             )
     range_km = props.get("range_km")
     if range_km is not None and (not _finite(range_km) or range_km <= 0):
-        err("range_km", f"{brief(range_km)} is not a positive number of kilometres")
+        err(
+            "range_km",
+            N_("%(value)s is not a positive number of kilometres", value=brief(range_km)),
+        )
     _validate_translations(props.get("translations"), err)
     problems += _validate_geometry(feature.get("geometry"), err)
     problems += _validate_sources(props.get("sources"), err)
@@ -199,36 +242,56 @@ def _validate_translations(translations: Any, err) -> None:
     if translations is None:
         return
     if not isinstance(translations, dict):
-        err("translations", f'{brief(translations)} is not an object; write {{"uk": {{...}}}}')
+        err(
+            "translations",
+            N_('%(value)s is not an object; write {"uk": {...}}', value=brief(translations)),
+        )
         return
     for lang, translation in translations.items():
         name = f"translations.{lang}"
         if lang not in TRANSLATION_LANGUAGES:
-            why = "is English, which the report's own fields hold; " if lang == "en" else ""
-            err(name, f"{why}{brief(lang)} is not one of: {', '.join(TRANSLATION_LANGUAGES)}")
+            if lang == "en":
+                err(
+                    name,
+                    N_(
+                        "is English, which the report's own fields hold; %(value)s is not one "
+                        "of: %(allowed)s",
+                        value=brief(lang),
+                        allowed=", ".join(TRANSLATION_LANGUAGES),
+                    ),
+                )
+            else:
+                err(name, not_one_of(lang, TRANSLATION_LANGUAGES))
             continue
         if not isinstance(translation, dict):
-            err(name, f"is not an object with {', '.join(TRANSLATION_FIELDS)}")
+            err(name, N_("is not an object with %(fields)s", fields=", ".join(TRANSLATION_FIELDS)))
             continue
         for key in sorted(set(translation) - set(TRANSLATION_FIELDS), key=str):
             err(
                 f"{name}.{key}",
-                f"is not a field of a translation; use {', '.join(TRANSLATION_FIELDS)}",
+                N_(
+                    "is not a field of a translation; use %(fields)s",
+                    fields=", ".join(TRANSLATION_FIELDS),
+                ),
             )
         for key in TRANSLATED_FIELDS:  # the rules of the English title, summary and place
             value = translation.get(key)
             if not text_of(translation, key):
                 err(
                     f"{name}.{key}",
-                    _bad_text(value) if value and not isinstance(value, str) else "is empty",
+                    _bad_text(value) if value and not isinstance(value, str) else N_("is empty"),
                 )
             elif why := _bad_text(value):
                 err(f"{name}.{key}", why)
         if translation.get("by") not in TRANSLATORS:
             err(
                 f"{name}.by",
-                f"{brief(translation.get('by'))} is not one of: {', '.join(TRANSLATORS)} "
-                "(who translated it: an editor, or a machine that no editor has checked)",
+                N_(
+                    "%(value)s is not one of: %(allowed)s (who translated it: an editor, or a "
+                    "machine that no editor has checked)",
+                    value=brief(translation.get("by")),
+                    allowed=", ".join(TRANSLATORS),
+                ),
             )
 
 
@@ -242,19 +305,33 @@ def _validate_geometry(geometry: Any, err) -> list[Problem]:
         or len(coords) != 2
         or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
     ):
-        err("geometry", "must be a Point with [longitude, latitude] numbers")
+        err("geometry", N_("must be a Point with [longitude, latitude] numbers"))
         return []
     if not all(_finite(c) for c in coords):
         shown = ", ".join(brief(c, 20) for c in coords)
-        err("geometry", f"must be a Point with [longitude, latitude] numbers; [{shown}] is not")
+        err(
+            "geometry",
+            N_(
+                "must be a Point with [longitude, latitude] numbers; [%(shown)s] is not",
+                shown=shown,
+            ),
+        )
         return []
     lon, lat = coords
     if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
         err(
             "geometry",
-            f"point ({lon}, {lat}) is outside the mapped region "
-            f"(longitude {LON_RANGE[0]:g} to {LON_RANGE[1]:g}, latitude {LAT_RANGE[0]:g} to "
-            f"{LAT_RANGE[1]:g}); are longitude and latitude in that order?",
+            N_(
+                "point (%(lon)s, %(lat)s) is outside the mapped region (longitude %(west)s to "
+                "%(east)s, latitude %(south)s to %(north)s); are longitude and latitude in that "
+                "order?",
+                lon=lon,
+                lat=lat,
+                west=f"{LON_RANGE[0]:g}",
+                east=f"{LON_RANGE[1]:g}",
+                south=f"{LAT_RANGE[0]:g}",
+                north=f"{LAT_RANGE[1]:g}",
+            ),
         )
     return []
 
@@ -262,43 +339,43 @@ def _validate_geometry(geometry: Any, err) -> list[Problem]:
 def _validate_sources(sources: Any, err) -> list[Problem]:
     """Check that there is at least one source and each one is complete and linkable."""
     if not isinstance(sources, list) or not sources:
-        err("sources", "a report needs at least one source with a URL and a publisher")
+        err("sources", N_("a report needs at least one source with a URL and a publisher"))
         return []
     for i, source in enumerate(sources, start=1):
         name = f"sources[{i}]"
         if not isinstance(source, dict):
-            err(name, "is not an object with url and publisher")
+            err(name, N_("is not an object with url and publisher"))
             continue
         for key in sorted(set(source) - set(SOURCE_FIELDS), key=str):
             # The field's name comes from the file: quoted, so a line break in it stays visible.
             plain = key.isidentifier() and key.isascii()
             shown = key if plain else brief(key)
-            err(f"{name}.{shown}", f"is not a field of a source; use {', '.join(SOURCE_FIELDS)}")
+            err(
+                f"{name}.{shown}",
+                N_("is not a field of a source; use %(fields)s", fields=", ".join(SOURCE_FIELDS)),
+            )
         url = source.get("url")
         if not isinstance(url, str) or not is_http_url(url):
-            err(f"{name}.url", f"{brief(url)} {NOT_A_LINK}")
+            err(f"{name}.url", not_a_link(url))
         elif why := _bad_text(url):
             err(f"{name}.url", why)
         if not isinstance(source.get("publisher"), str) or not source["publisher"].strip():
-            err(f"{name}.publisher", "is empty")
+            err(f"{name}.publisher", N_("is empty"))
         affiliation = source.get("affiliation", "unknown")
         if affiliation not in AFFILIATIONS:
-            err(
-                f"{name}.affiliation",
-                f"{brief(affiliation)} is not one of: {', '.join(AFFILIATIONS)}",
-            )
+            err(f"{name}.affiliation", not_one_of(affiliation, AFFILIATIONS))
         archive = source.get("archive_url")
         bad_archive = archive not in (None, "") and (
             not isinstance(archive, str) or not is_http_url(archive)
         )
         if bad_archive:
-            err(f"{name}.archive_url", f"{brief(archive)} {NOT_A_LINK}")
+            err(f"{name}.archive_url", not_a_link(archive))
         stance = source.get("stance")
         if stance not in (None, "") and stance not in STANCES:
-            err(f"{name}.stance", f"{brief(stance)} is not one of: {', '.join(STANCES)}")
+            err(f"{name}.stance", not_one_of(stance, STANCES))
         published = source.get("published")
         if published not in (None, "") and parse_partial_date(published) is None:
-            err(f"{name}.published", f"{brief(published)} is not a real date")
+            err(f"{name}.published", N_("%(value)s is not a real date", value=brief(published)))
         for key in ("publisher", "title", "language", "archive_url", "note", "says"):
             value = source.get(key)
             reported = (key == "publisher" and not isinstance(value, str)) or (
@@ -326,12 +403,12 @@ def check_features(
     for number, feature in enumerate(features, start=1):
         found = validate_feature(feature, path)
         if not isinstance(feature, dict):
-            found = [Problem(path, "?", f"features[{number}]", "is not a JSON object")]
+            found = [Problem(path, "?", f"features[{number}]", N_("is not a JSON object"))]
         problems += found
         rid = _feature_id(feature)
         if rid in seen and rid != "?":
             problems.append(
-                Problem(path, report_label(rid), "id", "is used by more than one report")
+                Problem(path, report_label(rid), "id", N_("is used by more than one report"))
             )
         seen.add(rid)
         props = feature.get("properties") if isinstance(feature, dict) else None
@@ -341,7 +418,7 @@ def check_features(
             keep.append(report_from_feature(feature, affiliation_of))
     for rid, others in related:
         problems += [
-            Problem(path, report_label(rid), "related", f"no report has id {brief(other)}")
+            Problem(path, report_label(rid), "related", no_report(brief(other)))
             for other in others
             if other not in seen
         ]
@@ -354,7 +431,7 @@ def check_collection(data: Any, path: str = "") -> list[Problem]:
         return [Problem(path, "-", "type", NOT_A_COLLECTION)]
     features = data.get("features")
     if not isinstance(features, list):
-        return [Problem(path, "-", "features", "is not a list")]
+        return [Problem(path, "-", "features", N_("is not a list"))]
     return check_features(features, path)
 
 

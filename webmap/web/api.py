@@ -25,6 +25,7 @@ from webmap.catalog.query import (
 from webmap.catalog.slim import labels_in
 from webmap.catalog.terms import with_terms
 from webmap.record.exports import FORMATS, MEDIA_TYPES
+from webmap.record.languages import DEFAULT_LANGUAGE, N_, Message, in_language
 from webmap.record.revisions import REVISIONS_FILE
 from webmap.record.schema import report_schema
 from webmap.web.data import is_static_site, map_data
@@ -48,6 +49,22 @@ def _json(body: Any, status: int = 200, mimetype: str = "application/json") -> R
     return Response(text, status=status, mimetype=mimetype)
 
 
+def _error(status: int, message: str, param: str = "") -> Response:
+    """Return {"error": "param: message"} in the request's language (?lang=, else the
+    browser's Accept-Language, else English), with Content-Language saying which."""
+    lang = str(get_locale() or DEFAULT_LANGUAGE)
+    words = in_language(message, lang)
+    response = _json({"error": f"{param}: {words}" if param else words}, status=status)
+    response.content_language.add(lang)
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _filter_error(exc: FilterError) -> Response:
+    """Return the 400 of a filter the server cannot read, saying why in the request's language."""
+    return _error(400, Message(exc.reason, exc.values), exc.param)
+
+
 def store_result(query: ReportQuery, facets: bool = False) -> ReportResult:
     """Run a query on the live data (or its record as of a day)."""
     catalog = current_catalog()
@@ -69,7 +86,10 @@ def _facets_asked() -> bool:
     """Tell whether the query asks for facet counts (facets=1); raise FilterError if unclear."""
     raw = request.args.get("facets", "").strip()
     if raw not in ("", "0", "1"):
-        raise FilterError("facets: write facets=1 to add the counts per filter value")
+        raise FilterError(
+            "facets: write facets=1 to add the counts per filter value",
+            N_("write facets=1 to add the counts per filter value"),
+        )
     return raw == "1"
 
 
@@ -81,12 +101,13 @@ def reports() -> Response:
     """
     view = request.args.get("view", "")
     if view not in VIEWS:
-        return _json({"error": f"view: one of {', '.join(VIEWS)} (or none)"}, status=400)
+        words = N_("one of %(values)s (or none)", values=", ".join(VIEWS))
+        return _error(400, words, "view")
     try:
         result = requested_result(facets=_facets_asked())
         lang = parse_lang(request.args.get("lang"))
     except (FilterError, LanguageError) as exc:
-        return _json({"error": str(exc)}, status=400)
+        return _filter_error(exc)
     if view == "ids":  # what the map asks when a reader searches: which reports match
         response = _json({"ids": result.ids})
         if not result.query.as_of:
@@ -122,14 +143,17 @@ def report(report_id: str) -> Response:
     try:
         lang = parse_lang(request.args.get("lang"))
         as_of = parse_query({"as_of": request.args.getlist("as_of")}).as_of
-    except (FilterError, LanguageError) as exc:
-        return _json({"error": str(exc)}, status=400)
+    except FilterError as exc:  # a LanguageError is one too
+        return _filter_error(exc)
     catalog = current_catalog()
     index = index_as_of(catalog.data_dir / REVISIONS_FILE, as_of) if as_of else catalog.index
     position = index.position(report_id)
     if position is None:
-        when = f" on {as_of}" if as_of else ""
-        return _json({"error": f"no report has id {report_id!r}{when}"}, status=404)
+        if as_of:
+            return _error(
+                404, N_("no report has id %(id)s on %(day)s", id=repr(report_id), day=as_of)
+            )
+        return _error(404, N_("no report has id %(id)s", id=repr(report_id)))
     body = bytes_in_language(index.feature_bytes(position), lang)
     return Response(with_terms(body, catalog.glossary), mimetype=GEOJSON)
 
@@ -141,7 +165,7 @@ def layer(name: str) -> Response:
     layer_json = current_renderings().layer_json
     if name not in layer_json:
         known = ", ".join(layer_json)
-        return _json({"error": f"no layer {name!r}; layers: {known}"}, status=404)
+        return _error(404, N_("no layer %(name)s; layers: %(known)s", name=repr(name), known=known))
     lang = request.args.get("lang", "")
     if name in ("labels", "cities") and lang.isascii() and lang.isalpha() and len(lang) == 2:
         # The map asks for the names of its own language only.
@@ -180,7 +204,7 @@ def export(fmt: str) -> Response:
     try:
         result = requested_result()
     except FilterError as exc:
-        return _json({"error": str(exc)}, status=400)
+        return _filter_error(exc)
     response = Response(export_file(result, fmt), content_type=MEDIA_TYPES[fmt])
     name = download_name(result.query, fmt)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"

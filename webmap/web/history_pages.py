@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, render_template, url_for
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from webmap.record.revisions import Revision, changed_fields
 from webmap.render.atom import ACTION_WORDS, atom_feed
 from webmap.web.errors import current_catalog, current_revisions
+from webmap.web.i18n import current_language
 
 bp = Blueprint("history", __name__)
 CHANGES_SHOWN = 500  # the newest changes on /changes and in the feed
@@ -50,13 +51,20 @@ def changes() -> str:
 @bp.get("/changes.atom")
 def changes_atom() -> Response:
     """Serve the newest changes as an Atom feed."""
+    lang = current_language()
+    asked = {"lang": lang} if "lang" in request.args else {}  # links keep a chosen ?lang
     body = atom_feed(
         newest_first(revisions())[:CHANGES_SHOWN],
-        feed_url=url_for("history.changes_atom", _external=True),
-        page_url=url_for("history.changes", _external=True),
-        report_url=lambda rid: url_for("pages.report", report_id=rid, _external=True),
+        feed_url=url_for("history.changes_atom", _external=True, **asked),
+        page_url=url_for("history.changes", _external=True, **asked),
+        report_url=lambda rid: url_for("pages.report", report_id=rid, _external=True, **asked),
+        lang=lang,
     )
-    return Response(body, mimetype="application/atom+xml")
+    response = Response(body, mimetype="application/atom+xml")
+    response.content_language.add(lang)
+    if not asked:
+        response.vary.add("Accept-Language")
+    return response
 
 
 def init_app(app: Flask) -> None:

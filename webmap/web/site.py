@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 from webmap.record.exports import export_bytes
-from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES
+from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES, N_
 from webmap.web.data import SITE_MODE
 from webmap.web.errors import current_catalog, current_renderings
 from webmap.web.links import STATIC_DATA
@@ -145,11 +145,14 @@ def _umask() -> int:
 def _check_target(outdir: Path) -> None:
     """Refuse an outdir that is a file, or a folder of other things that would be lost."""
     if outdir.exists() and not outdir.is_dir():
-        raise SiteError(f"{outdir} is a file, not a folder")
+        raise SiteError(N_("%(outdir)s is a file, not a folder", outdir=str(outdir)))
     if outdir.is_dir() and any(outdir.iterdir()) and not (outdir / MARKER).exists():
         raise SiteError(
-            f"{outdir} is not empty and was not written by `webmap build-site`; "
-            "choose a new or empty folder"
+            N_(
+                "%(outdir)s is not empty and was not written by `webmap build-site`; "
+                "choose a new or empty folder",
+                outdir=str(outdir),
+            )
         )
 
 

@@ -317,7 +317,8 @@
     // The name most of its reports give, those in the page's language first.
     const counts = new Map();
     for (const f of features) {
-      const n = shortPlace(f.properties.place);
+      // An untranslated report's countries, named in the page's language by the server.
+      const n = (f.properties.derived && f.properties.derived.area_name) || shortPlace(f.properties.place);
       const translated = f.properties.lang && !f.properties.untranslated ? 1000 : 0;
       counts.set(n, (counts.get(n) || 0) + 1 + translated);
     }
