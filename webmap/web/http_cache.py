@@ -80,6 +80,7 @@ def finish(response: Response) -> Response:
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     named = response.get_etag()[0]
+    static = response.direct_passthrough  # Flask marks a static file no-cache itself
     if response.direct_passthrough:  # a static file: read it now, and close it now
         stream = response.response
         response.direct_passthrough = False
@@ -99,7 +100,7 @@ def finish(response: Response) -> Response:
         response.vary.add("Accept-Encoding")
     response.set_etag(etag + "-gz" if use_gzip else etag)
     immutable = bool(response.cache_control.immutable)
-    asks_again = bool(response.cache_control.no_cache)  # its view said: never reuse unasked
+    asks_again = not static and bool(response.cache_control.no_cache)  # never reuse unasked
     age = IMMUTABLE_AGE if immutable else 0 if asks_again else _max_age(request.path)
     response.cache_control.public = True
     response.cache_control.max_age = age
