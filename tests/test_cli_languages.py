@@ -155,6 +155,21 @@ def test_help_is_in_the_language(runner):
     assert "Check data files for mistakes" in english.output
 
 
+def test_clicks_own_words_are_in_the_language_too(runner):
+    polish = webmap("check", "--help", LANG="pl_PL.UTF-8").stdout
+    assert polish.startswith("Użycie: webmap check") and "Opcje:" in polish
+    assert "Pokaż tę pomoc i zakończ." in polish and "Usage:" not in polish
+    wrong = webmap("--lang", "uk", "check", "--nope")
+    assert "Помилка: Немає параметра '--nope'." in wrong.stderr
+    assert "Спробуйте 'webmap check --help'" in wrong.stderr
+    english = webmap("check", "--help").stdout
+    assert english.startswith("Usage: webmap check") and "Options:" in english
+    inside = runner.invoke(cli, ["--lang", "ru", "check", "--help"])
+    assert inside.output.startswith("Использование:")
+    assert "LANGUAGE" not in os.environ  # a command's language does not stay behind it
+    assert runner.invoke(cli, ["check", "--help"]).output.startswith("Usage:")
+
+
 def test_the_plural_forms_follow_each_language():
     said = {
         n: translator("pl").ngettext("%(n)s problem to fix.", "%(n)s problems to fix.", n)

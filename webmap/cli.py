@@ -18,6 +18,7 @@ from webmap.catalog import index_cache
 from webmap.catalog.catalog import load_index
 from webmap.catalog.filters import FilterError
 from webmap.catalog.query import FILTER_PARAMS, ReportQuery, export_file, parse_query, run_query
+from webmap.cli_words import click_words_in, use_language
 from webmap.record.checks import check_paths, load_land, report_warnings
 from webmap.record.exports import FORMATS
 from webmap.record.geojson_io import atomic_write_bytes
@@ -73,6 +74,7 @@ def _set_language(ctx: click.Context, _param: click.Parameter, value: str | None
     """Keep the language --lang (or WEBMAP_LANG) chose for the messages and help."""
     if value:
         ctx.meta[LANGUAGE_KEY] = value
+        use_language(value)  # Click's own words too (inside WebmapGroup.main)
 
 
 @contextmanager
@@ -98,7 +100,7 @@ def _help_in_language(command: click.Command) -> Iterator[None]:
 
 class TranslatedHelp:
     """Help pages and the command list in the command's language (our texts; Click's own
-    words, such as Usage: and Options:, stay in English)."""
+    words, such as Usage: and Options:, come from cli_words.py)."""
 
     def get_help(self, ctx: click.Context) -> str:
         """Return the help page in the command's language."""
@@ -129,6 +131,11 @@ class WebmapGroup(TranslatedHelp, FlaskGroup):
         super().__init__(add_default_commands=False, add_version_option=False, **extra)
         self.params = [p for p in self.params if p.name not in ("app", "env_file")]
         self.add_command(run_command)
+
+    def main(self, *args, **kwargs):
+        """Run a command, with Click's own words (Usage:, Error: …) in the command's language."""
+        with click_words_in(language_from_environment(os.environ)):
+            return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """List the map's own commands only (not those other installed packages add)."""
