@@ -90,6 +90,9 @@ def test_the_tables_numbers_are_the_maps_numbered_markers(page, live_server):
     assert page.locator(".marker-cluster").count() == 0
     statuses = page.locator("#worksheet-rows .worksheet-status").all_inner_texts()
     assert set(statuses) <= {"Announced", "Reported", "Confirmed", "Disputed", "Denied"}
+    # The map's buttons stay on the map: none is drawn on the sheet (they printed there).
+    for button in (".compare-control", ".projector-control", ".measure-control"):
+        assert all(not b.is_visible() for b in page.locator(button).all()), button
     assert log.errors == []
 
 
