@@ -98,3 +98,12 @@ def test_every_page_has_the_switcher_and_alternates_in_every_language(client, pa
         assert re.search(rf'<link rel="alternate" hreflang="{code}" href="[^"]*lang={code}', page)
         assert re.search(rf'hreflang="{code}" lang="{code}"[^>]*>{LANGUAGE_NAMES[code]}</a>', page)
     assert 'aria-current="true">Українська</a>' in page
+
+
+def test_the_sites_links_keep_the_language_the_reader_chose(client):
+    html = client.get("/reports?lang=pl").get_data(as_text=True)
+    nav = html.split('<nav aria-label="', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/?lang=pl"' in nav and 'href="/reports?lang=pl"' in nav
+    assert 'href="/glossary?lang=pl"' in nav
+    english = client.get("/reports").get_data(as_text=True).split("<nav", 1)[1].split("</nav>")[0]
+    assert 'href="/"' in english and "lang=" not in english

@@ -7,21 +7,16 @@ from markupsafe import Markup, escape
 
 from webmap.catalog.terms import TermUse, first_uses, report_texts
 from webmap.record.glossary import Glossary, GlossarySource
-from webmap.record.languages import DEFAULT_LANGUAGE
 from webmap.record.model import Report
 from webmap.web.errors import current_catalog
-from webmap.web.i18n import current_language, sort_key
-from webmap.web.links import is_static_site, site_url
+from webmap.web.i18n import current_language, in_language_url, sort_key
 
 bp = Blueprint("glossary", __name__)
 
 
 def glossary_url() -> str:
     """Return the link to the glossary in the page's language (a file in the static site)."""
-    lang = current_language()
-    if is_static_site() or lang == DEFAULT_LANGUAGE:
-        return site_url("glossary.glossary") or ""
-    return site_url("glossary.glossary", lang=lang) or ""
+    return in_language_url("glossary.glossary")
 
 
 def source_link(source: GlossarySource) -> str:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from webmap.geo.countries import country_name_in
 from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, babel_locale
 from webmap.web.data import is_static_site
-from webmap.web.links import static_language_url
+from webmap.web.links import site_url, static_language_url
 
 
 def chosen_language() -> str:
@@ -26,6 +26,15 @@ def chosen_language() -> str:
 def current_language() -> str:
     """Return the language of the page being rendered."""
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def in_language_url(endpoint: str) -> str:
+    """Return the link to one of the site's pages in the page's language (the static site's
+    language folders need no parameter)."""
+    lang = current_language()
+    if is_static_site() or lang == DEFAULT_LANGUAGE:
+        return site_url(endpoint) or ""
+    return site_url(endpoint, lang=lang) or ""
 
 
 def current_language_name() -> str:
@@ -92,6 +101,7 @@ def init_app(app: Flask) -> None:
         current_language_name=current_language_name,
         language_links=language_links,
         country_name=country_name,
+        in_language_url=in_language_url,
     )
     app.add_template_filter(format_km, "km")
     app.add_template_filter(json_block, "json_block")
