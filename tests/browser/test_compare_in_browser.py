@@ -9,8 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from webmap.render.styles import client_styles
-from webmap.web.app import create_app
-from webmap.web.site import build_site
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
 DRAWN = "() => document.documentElement.dataset.mapDrawn"
@@ -259,14 +257,6 @@ def test_compare_in_polish(page, live_server):
     query = parse_qs(urlsplit(page.url).query)
     assert query["lang"] == ["pl"] and query["compare"] == ["1999-03,2024-03"]
     assert log.errors == []
-
-
-@pytest.fixture(scope="module")
-def static_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    app = create_app({"DATA_DIR": str(SHIPPED), "STATIC_SITE": True, "TESTING": True})
-    build_site(app, out)
-    return out
 
 
 def test_compare_works_in_the_offline_site(browser, static_site):

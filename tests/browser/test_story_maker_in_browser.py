@@ -13,8 +13,6 @@ import pytest
 from webmap.cli import cli
 from webmap.record.reports_file import load_reports
 from webmap.record.stories import MAX_LINK_CHARS, check_story
-from webmap.web.app import create_app
-from webmap.web.site import build_site
 
 SHIPPED = Path(__file__).parent.parent.parent / "geodata"
 DRAWN = "() => document.documentElement.dataset.mapDrawn"
@@ -252,14 +250,6 @@ def test_the_maker_says_what_is_missing_before_it_makes_a_link(page, live_server
     assert page.inner_text(".maker-status") == "Not ready yet: the steps — at least one is needed."
     assert page.is_hidden(".maker-link-box")
     assert log.errors == []
-
-
-@pytest.fixture(scope="module")
-def static_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    app = create_app({"DATA_DIR": str(SHIPPED), "STATIC_SITE": True, "TESTING": True})
-    build_site(app, out)
-    return out
 
 
 def test_the_offline_site_makes_and_plays_a_story_link(browser, static_site):
