@@ -1,3 +1,5 @@
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -5,7 +7,7 @@ import pytest
 
 from webmap.geo.atlas import load_atlas
 from webmap.render.assets import UnvendoredAssetError, use_vendored_assets
-from webmap.render.bundle import APP_SCRIPTS, STATIC
+from webmap.render.bundle import APP_SCRIPTS, ON_DEMAND_SCRIPTS, STATIC
 from webmap.render.mapview import TileProviderError, build_map, tile_layer
 
 ATLAS = load_atlas(Path(__file__).parent / "data")
@@ -68,3 +70,23 @@ def test_an_unvendored_folium_asset_is_refused():
 
     with pytest.raises(UnvendoredAssetError, match="some_plugin"):
         use_vendored_assets(Widget(), "/static/vendor/")
+
+
+def test_the_lesson_tools_are_not_in_the_first_script_but_the_page_can_load_them(client):
+    """The first view carries no lesson tool; its config names each tool's script by content."""
+    script = build_map(ATLAS).script
+    for files in ON_DEMAND_SCRIPTS.values():
+        for name in files:
+            assert f"/* ---- {name} ---- */" not in script
+            assert (STATIC / name).read_text("utf-8") not in script
+    page = client.get("/").get_data(as_text=True)
+    config = json.loads(re.search(r'id="webmap-config">(.*?)</script>', page, re.S).group(1))
+    assert set(config["onDemand"]) == set(ON_DEMAND_SCRIPTS)
+    for name, urls in config["onDemand"].items():
+        assert len(urls) == len(ON_DEMAND_SCRIPTS[name])
+        for url, file in zip(urls, ON_DEMAND_SCRIPTS[name], strict=True):
+            answer = client.get(url)
+            assert answer.status_code == 200
+            assert answer.get_data() == (STATIC / file).read_bytes()
+            digest = hashlib.sha256(answer.get_data()).hexdigest()[:12]
+            assert url.endswith(f"?v={digest}")  # a changed file gets a new address

@@ -19,6 +19,7 @@ def open_quiz(page, url: str) -> dict:
     page.goto(url)
     page.wait_for_function(DRAWN, timeout=30_000)
     page.click("#quiz-open")
+    page.wait_for_selector(".quiz-question")  # the quiz's script loads on the first press
     return page.evaluate(CURRENT)
 
 

@@ -38,6 +38,8 @@ def deflated(raw: bytes) -> str:
 def open_map(page, url: str) -> None:
     page.goto(url)
     page.wait_for_function(DRAWN, timeout=30_000)
+    # The story links' script loads when first wanted; these tests call it directly.
+    page.evaluate("window.webmapOnDemand.load('story')")
 
 
 def fresh_page(browser, errors: list[str], **options):

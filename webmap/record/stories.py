@@ -24,6 +24,7 @@ MIN_ZOOM, MAX_ZOOM = 3, 12
 # How many steps a story may have; each of its texts is held to a report's MAX_TEXT. A story
 # file and a teacher's story in a link (#story=) are held to the same limits.
 MAX_STEPS = 40
+LINK_PREFIX = "#story="  # how a map link carries a story, in its fragment
 # The longest #story= a map link may carry (characters after "#story="), deflated or plain.
 MAX_LINK_CHARS = 200_000
 
@@ -113,6 +114,7 @@ def story_rules() -> dict[str, Any]:
         for c in UNSAFE_RANGES.encode("ascii", "backslashreplace").decode("unicode_escape")
     )
     return {
+        "linkPrefix": LINK_PREFIX,
         "idPattern": ID_PATTERN.pattern,
         "unsafeCharacters": unsafe,  # a character class's inside, for a RegExp with the u flag
         "minZoom": MIN_ZOOM,

@@ -3,11 +3,14 @@
 One file instead of eight: on a busy two-core machine each script costs a request and a turn of
 the parser, and the markers appear sooner when all the code arrives and runs at once. Every
 part keeps its licence banner; the separate files stay in static/ for reading and debugging.
+The lesson tools (ON_DEMAND_SCRIPTS) stay out of it: the page loads them when first wanted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import cache
 from pathlib import Path
 
 STATIC = Path(__file__).parents[1] / "static"
@@ -24,13 +27,17 @@ APP_SCRIPTS = (
     "js/webmap-stories.js",
     "js/webmap.js",
     "js/webmap-projector.js",
-    "js/webmap-compare.js",
-    "js/webmap-story-link.js",
-    "js/webmap-story-maker.js",
-    "js/webmap-quiz.js",
+    "js/webmap-on-demand.js",
+    "js/webmap-compare-control.js",
     "js/webmap-print.js",
-    "js/webmap-worksheet.js",
 )
+# The lesson tools, loaded when first wanted (webmap-on-demand.js): a name -> its files, in order.
+ON_DEMAND_SCRIPTS = {
+    "compare": ("js/webmap-compare.js",),
+    "story": ("js/webmap-story-link.js", "js/webmap-story-maker.js"),
+    "quiz": ("js/webmap-quiz.js",),
+    "worksheet": ("js/webmap-worksheet.js",),
+}
 _SCRIPT_TAG = re.compile(r"<script\s+src=\"([^\"]+)\"\s*>\s*</script>\s*")
 
 
@@ -62,3 +69,14 @@ def bundle(head_files: list[Path], map_script: str) -> str:
     parts.append(f"/* ---- the folium map ---- */\n{map_script}\n;\n")
     parts += [_part((STATIC / name).resolve()) for name in APP_SCRIPTS]
     return "".join(parts)
+
+
+@cache
+def on_demand_files() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Return each lesson tool's files under static/ with a digest of each (for its address)."""
+    return {
+        name: tuple(
+            (file, hashlib.sha256((STATIC / file).read_bytes()).hexdigest()[:12]) for file in files
+        )
+        for name, files in ON_DEMAND_SCRIPTS.items()
+    }

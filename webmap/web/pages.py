@@ -20,6 +20,7 @@ from webmap.record.model import Report
 from webmap.record.sources import archive_lookup_url, group_by_stance
 from webmap.record.stories import story_rules
 from webmap.record.vocabulary import ALLIANCE_CODES, ALLIANCE_TERMS, PRECISION_TERMS
+from webmap.render.bundle import on_demand_files
 from webmap.render.mapview import map_config
 from webmap.render.minimap import minimap_svg
 from webmap.render.styles import styles_in, stylesheet
@@ -110,6 +111,7 @@ def index(template: str = "map.html") -> str:
             "countryStyle": rendered.map_parts.country_style,
             "stories": [story.in_language(lang).to_dict() for story in store.stories],
             "storyRules": story_rules(),  # what a story in a link (#story=) must be
+            "onDemand": on_demand_urls(),
             "lang": lang,
             **citation_facts(store),
         },
@@ -144,6 +146,14 @@ def index(template: str = "map.html") -> str:
 def worksheet() -> str:
     """Show a printable worksheet of the map view its parameters name (webmap-worksheet.js)."""
     return index("worksheet.html")
+
+
+def on_demand_urls() -> dict[str, list[str]]:
+    """Return the addresses of the lesson tools' scripts, which the map loads when first wanted."""
+    return {
+        name: [site_url("static", filename=file, v=digest) for file, digest in files]
+        for name, files in on_demand_files().items()
+    }
 
 
 def citation_facts(store) -> dict:

@@ -3,7 +3,8 @@
  * screen the second lies over the first and a slider swipes between them. The server derived
  * each country's bloc changes and each area's phases: this module only compares dates, with
  * webmap-core.js (blocOn) and webmap-map.js (countryStyle, areaPhase), as the time control does.
- * Text goes in with textContent only. Exposes window.webmapCompare. */
+ * The control and the link's dates are webmap-compare-control.js's, which loads this file when a
+ * reader first compares. Text goes in with textContent only. Exposes window.webmapCompare. */
 (function () {
   "use strict";
 
@@ -16,20 +17,10 @@
   const root = document.documentElement;
   const area = map.getContainer().parentElement;
   const narrow = window.matchMedia("(max-width: 700px)");
-  const DATE = /^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$/;
+  const control = window.webmapCompareControl;
+  const { lastDay, earlier, today } = control;
 
-  let dates = null;  // [first, second] as the link writes them, or null when not comparing
-  let readerCriteria = null;  // the panel's criteria, before the first map's date narrows them
-
-  /* The two dates of a compare= value (YYYY, YYYY-MM or YYYY-MM-DD), or null. */
-  function parseDates(value) {
-    const parts = String(value == null ? "" : value).split(",").map((p) => p.trim());
-    if (parts.length !== 2 || !parts.every((p) => DATE.test(p) && core.partialSpan(p))) return null;
-    return parts;
-  }
-  function lastDay(date) { return core.partialSpan(date)[1]; }
-  function earlier(a, b) { return !a ? b : a < b ? a : b; }
-  function today() { return new Date().toISOString().slice(0, 10); }
+  let dates = null;  // the dates this second map shows (control.dates(), once shown), or null
 
   /* ---- the page: the dates written large above the maps, the second map, the swipe ---- */
 
@@ -46,11 +37,7 @@
   box.setAttribute("role", "region");
   const divider = el("div", "compare-divider");
   divider.setAttribute("aria-hidden", "true");
-  const problem = el("p", "link-problem compare-problem");
-  problem.id = "compare-problem";
-  problem.setAttribute("role", "alert");
-  problem.hidden = true;
-  area.append(strip, box, divider, problem);
+  area.append(strip, box, divider);
 
   function setSwipe() {
     area.style.setProperty("--swipe", `${swipe.value}%`);
@@ -198,6 +185,7 @@
 
   /* The reports the reader's filters choose, up to the second date. */
   function placeReports() {
+    const readerCriteria = control.readerCriteria();
     if (!other || !dates || !readerCriteria) return;
     const criteria = { ...readerCriteria, to: earlier(readerCriteria.to, lastDay(dates[1])) };
     const keep = [];
@@ -292,7 +280,6 @@
     const was = dates;
     dates = next;
     if (next) {
-      problem.hidden = true;
       firstLabel.textContent = core.formatDate(next[0]);
       secondLabel.textContent = core.formatDate(next[1]);
       box.setAttribute("aria-label", _("The map on %(date)s", { date: core.formatDate(next[1]) }));
@@ -318,91 +305,10 @@
       delete root.dataset.compareDrawn;
       if (other) other.closePopup();
     }
-    updateControl();
+    placeReports();  // the reader's filters are known when this map arrives after them
   }
-
-  /* Read compare= from a link: two dates, nothing, or a notice saying why not. */
-  function apply(params) {
-    const raw = params.get("compare");
-    if (raw === null || raw.trim() === "") { if (dates) show(null); problem.hidden = true; return; }
-    const next = parseDates(raw);
-    if (next) { if (!dates || next.join(",") !== dates.join(",")) show(next); return; }
-    if (dates) show(null);
-    problem.textContent = _("This link's dates to compare (compare=) cannot be used, so the map shows one date: write two dates as YYYY, YYYY-MM or YYYY-MM-DD with a comma between them, e.g. 1999-03,2024-03.");
-    problem.hidden = false;
-  }
-
-  window.webmap.extend({
-    apply,
-    state(params) { if (dates) params.set("compare", dates.join(",")); },
-    limit(criteria) {
-      readerCriteria = criteria;
-      if (!dates) return criteria;
-      setTimeout(placeReports, 0);
-      return { ...criteria, to: earlier(criteria.to, lastDay(dates[0])) };
-    },
-  });
-
-  /* Change what the page compares, as a reader does with the control. */
-  function choose(next) {
-    show(next);
-    window.webmap.refresh();
-    window.webmap.syncUrl(true);
-  }
-
-  /* ---- the control on the map: start and stop, and the two dates ---- */
-
-  let button = null;
-  let fields = null;
-  const inputs = [];
-  function updateControl() {
-    if (!button) return;
-    button.setAttribute("aria-pressed", String(Boolean(dates)));
-    const words = dates ? _("Stop comparing") : _("Compare two dates");
-    button.textContent = dates ? words : `⇆ ${words}`;
-    button.setAttribute("aria-label", words);
-    fields.hidden = !dates;
-    if (dates) dates.forEach((d, i) => { inputs[i].value = d.length === 4 ? `${d}-12` : d.slice(0, 7); });
-  }
-
-  const CompareControl = L.Control.extend({
-    options: { position: "topleft" },
-    onAdd() {
-      const control = L.DomUtil.create("div", "leaflet-bar compare-control");
-      button = L.DomUtil.create("button", "compare-button", control);
-      button.type = "button";
-      // The two dates fold away under their title, folded from the start on a phone.
-      fields = L.DomUtil.create("details", "compare-fields", control);
-      fields.open = !narrow.matches;
-      L.DomUtil.create("summary", "", fields).textContent = _("Change the dates");
-      [_("First date"), _("Second date")].forEach((text, i) => {
-        const label = L.DomUtil.create("label", "compare-field", fields);
-        const input = L.DomUtil.create("input", "", label);
-        Object.assign(input, { type: "month", id: `compare-${i ? "second" : "first"}`, required: true });
-        label.prepend(el("span", null, text));
-        input.addEventListener("change", () => {
-          const next = [inputs[0].value, inputs[1].value];
-          if (parseDates(next.join(","))) choose(next);
-        });
-        inputs.push(input);
-      });
-      L.DomEvent.disableClickPropagation(control);
-      L.DomEvent.disableScrollPropagation(control);
-      L.DomEvent.on(button, "click", () => {
-        if (dates) { choose(null); return; }
-        choose(["1999-03", today().slice(0, 7)]);
-        inputs[0].focus();
-      });
-      updateControl();
-      return control;
-    },
-  });
-  new CompareControl().addTo(map);
 
   narrow.addEventListener("change", layout);
   document.addEventListener("webmap:projector", () => { if (countries) countries.setStyle(countryStyle); });
-  // The layout is set before the reports arrive, so the first view is already two maps.
-  apply(new URLSearchParams(window.location.search));
-
-  window.webmapCompare = { dates: () => dates, map: () => other, countries: () => countries, parseDates };
+  window.webmapCompare = { show, placeReports, dates: () => dates, map: () => other, countries: () => countries, parseDates: control.parseDates };
 })();

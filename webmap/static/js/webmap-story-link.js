@@ -8,7 +8,7 @@
 
   const { _ } = window.webmapI18n;
   const rules = window.webmapMap.config.storyRules;
-  const PREFIX = "#story=";
+  const PREFIX = rules.linkPrefix;
   const DEFLATED = "z.";
   const unsafe = new RegExp(`[${rules.unsafeCharacters}]`, "u");
   const idPattern = new RegExp(rules.idPattern);

@@ -38,10 +38,12 @@
     return window.webmapStories.start(LINK_ID, step || 1);
   }
 
-  const arrived = links.inHash(window.location.hash);
+  // The link as the reader arrived: the map may have written its own state there since.
+  const { arrivedHash, arrivedSearch } = window.webmapOnDemand;
+  const arrived = links.inHash(arrivedHash);
   if (arrived !== null) {
-    const hash = window.location.hash;
-    const step = Number(new URLSearchParams(window.location.search).get("step")) || 1;
+    const hash = arrivedHash;
+    const step = Number(new URLSearchParams(arrivedSearch).get("step")) || 1;
     links.decode(arrived)
       .then((story) => window.webmap.ready.then(() => playLinked(story, hash, step)))
       .catch((error) => notice(error instanceof links.LinkProblem ? error.message

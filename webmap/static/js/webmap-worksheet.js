@@ -15,8 +15,8 @@
   const config = wm.config;
   const root = document.documentElement;
   const onWorksheet = document.body.classList.contains("worksheet-page");
-  // The view as the address asked for it, before the map writes its own state there.
-  const askedSearch = window.location.search;
+  // The view as the address asked for it, before the map wrote its own state there.
+  const askedSearch = window.webmapOnDemand.arrivedSearch;
   // Numbered reports and publishers on one worksheet: with the rest, at most three A4 pages.
   const MAX_ROWS = 24;
   const MAX_PUBLISHERS = 20;
@@ -146,26 +146,14 @@
   const citeButton = document.getElementById("cite-open");
   if (citeButton) citeButton.addEventListener("click", openCite);
 
-  /* ---- "Worksheet": the worksheet of the view the map shows now ---- */
-
-  const worksheetLink = document.getElementById("worksheet-open");
-  function pointWorksheetLink() {
-    if (worksheetLink && config.worksheetUrl) worksheetLink.href = config.worksheetUrl + window.location.search;
-  }
-  if (worksheetLink) {
-    for (const event of ["focus", "mouseenter", "click"]) worksheetLink.addEventListener(event, pointWorksheetLink);
-  }
-
   window.webmapWorksheet = { citation, viewUrl };
   if (!onWorksheet) return;
 
   /* ---- the worksheet page ---- */
 
+  // The map shows the view's reports without the story and report (webmap-on-demand.js took
+  // them from the address before the map read it): a story here gives questions, not a tour.
   const asked = new URLSearchParams(askedSearch);
-  // The map shows the view's reports; a story on the worksheet gives questions, not a tour.
-  const mapParams = new URLSearchParams(asked);
-  for (const name of ["story", "step", "report"]) mapParams.delete(name);
-  window.history.replaceState(null, "", `${window.location.pathname}?${mapParams.toString()}`);
 
   function statusLabel(status) { return (config.statuses[status] || { label: status }).label; }
   function kindLabel(kind) { return (config.kinds[kind] || { label: kind }).label; }
