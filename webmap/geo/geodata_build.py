@@ -41,7 +41,8 @@ CLOSEUP_DECIMALS = 4
 DETAIL_BOX = (-25.0, 34.0, 70.0, 72.0)
 DETAIL_FACTOR = 6.0
 OVERVIEW_TOLERANCE = 0.075
-OVERVIEW_DECIMALS = 3
+OVERVIEW_DECIMALS = 2
+OVERVIEW_SMALL_DECIMALS = 3  # for the few countries smaller than the 0.01° grid
 FAR_ISLAND_MIN_KM2 = 3000.0
 DECIMALS = 4
 EQUAL_AREA = "ESRI:54009"  # Mollweide, for comparing the areas of islands
@@ -116,13 +117,22 @@ def overview_countries(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     simplified = shapely.coverage_simplify(warped, OVERVIEW_TOLERANCE * DETAIL_FACTOR)
     unwarped = shapely.make_valid(shapely.transform(simplified, _unwarp))
     out["geometry"] = [_polygons_only(g) for g in unwarped]
-    return _rounded(out, OVERVIEW_DECIMALS)
+    return _rounded(out, OVERVIEW_DECIMALS, finer=OVERVIEW_SMALL_DECIMALS)
 
 
-def _rounded(frame: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
-    """Snap coordinates to a grid of 10^-decimals degrees and drop emptied shapes."""
+def _rounded(frame: gpd.GeoDataFrame, decimals: int, finer: int = 0) -> gpd.GeoDataFrame:
+    """Snap coordinates to a grid of 10^-decimals degrees and drop emptied shapes.
+
+    With finer, a shape that the grid would empty (the Vatican at 0.01°) is snapped to
+    10^-finer degrees instead, so no country vanishes from the map.
+    """
     out = frame[~frame.geometry.is_empty].copy()
-    out["geometry"] = shapely.set_precision(out.geometry.values, 10**-decimals)
+    shapes = np.asarray(out.geometry.values, dtype=object)
+    snapped = shapely.set_precision(shapes, 10**-decimals)
+    if finer:
+        lost = shapely.is_empty(snapped)
+        snapped[lost] = shapely.set_precision(shapes[lost], 10**-finer)
+    out["geometry"] = snapped
     return out[~out.geometry.is_empty].reset_index(drop=True)
 
 
