@@ -25,7 +25,8 @@ STATIC_FILES = {
     "static": "static/{filename}",
     "api.export": "export/reports.{fmt}",
 }
-# Data the map loads, as the static site ships it: a script that fills window.webmapData.
+# Data the map loads, as the static site ships it: a script that fills window.webmapData
+# (these are its logical names; the site writes it under the hash of its content).
 STATIC_DATA = {
     ("api.reports", ""): "data/reports.js",
     ("api.layer", "countries"): "data/layer-countries.js",
