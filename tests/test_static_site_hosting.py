@@ -4,52 +4,26 @@ site with a year's cache on hashed files and revalidation on pages (a real nginx
 from __future__ import annotations
 
 import re
-import shutil
-import socket
 import ssl
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from nginx_site import DEPLOY, NGINX, make_certificate, nginx_setup, serve_site
 
 from webmap.web.app import create_app
 from webmap.web.site import build_site
 
 ROOT = Path(__file__).parents[1]
-DEPLOY = ROOT / "deploy"
 DATA = Path(__file__).parent / "data"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx-light; make test installs it
-CERT = "/etc/letsencrypt/live/map.example.org/"
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory) -> Path:
-    """Return a folder with a throw-away self-signed certificate (fullchain.pem, privkey.pem)."""
-    folder = tmp_path_factory.mktemp("cert")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
-        + ["-subj", "/CN=127.0.0.1", "-keyout", folder / "privkey.pem"]
-        + ["-out", folder / "fullchain.pem"],
-        check=True,
-        capture_output=True,
-    )
-    return folder
-
-
-def nginx_setup(config: str, folder: Path, certificate: Path) -> Path:
-    """Write a main nginx.conf in folder that includes config as conf.d would; return its path."""
-    shutil.copy("/etc/nginx/mime.types", folder / "mime.types")
-    (folder / "site.conf").write_text(config.replace(CERT, f"{certificate}/"), "utf-8")
-    main = folder / "nginx.conf"
-    main.write_text(
-        f"error_log {folder}/error.log;\npid {folder}/nginx.pid;\nevents {{}}\n"
-        "http {\n  include mime.types;\n  access_log off;\n  include site.conf;\n}\n",
-        "utf-8",
-    )
-    return main
+    """Return a folder with a throw-away self-signed certificate."""
+    return make_certificate(tmp_path_factory.mktemp("cert"))
 
 
 def nginx_test(main: Path) -> subprocess.CompletedProcess:
@@ -95,40 +69,13 @@ def test_gunicorn_trusts_the_forwarding_nginx_it_is_told_of(monkeypatch):
     assert settings["forwarded_allow_ips"] == "127.0.0.1,::1"
 
 
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def static_nginx(tmp_path_factory, certificate):
     """Serve a built site of the fixture data with deploy/nginx-static.conf; yield (URL, site)."""
     site = tmp_path_factory.mktemp("site") / "site"
     build_site(create_app({"DATA_DIR": str(DATA), "STATIC_SITE": True, "TESTING": True}), site)
-    site.parent.chmod(0o755)  # nginx's workers may read it even when they are not root
-    folder = tmp_path_factory.mktemp("nginx")
-    port, plain = free_port(), free_port()
-    config = (DEPLOY / "nginx-static.conf").read_text("utf-8")
-    config = config.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl;")
-    config = config.replace("listen 80;", f"listen 127.0.0.1:{plain};")
-    config = config.replace("root /srv/webmap-site;", f"root {site};")
-    main = nginx_setup(config, folder, certificate)
-    command = [NGINX, "-p", str(folder), "-c", str(main)]
-    server = subprocess.Popen(command + ["-g", "daemon off; master_process off;"])
-    url = f"https://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serve_site(site, tmp_path_factory.mktemp("nginx"), certificate) as url:
         yield url, site
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def fetch(url: str) -> tuple[int, dict[str, str]]:
