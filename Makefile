@@ -42,9 +42,11 @@ messages: $(VENV)/.installed
 
 # The Debian packages the tests need: Chromium for the browser tests, PostgreSQL and PostGIS
 # for the database tests (they start a throw-away cluster of their own,
-# tests/postgis_cluster.py). One apt-get update, then one install of what is missing.
+# tests/postgis_cluster.py), nginx for the deploy/ examples (tests/test_static_site_hosting.py).
+# One apt-get update, then one install of what is missing.
 DEBIAN_MISSING = $(if $(wildcard $(CHROMIUM)),,chromium) \
-  $(if $(POSTGIS),,postgresql postgis postgresql-postgis)
+  $(if $(POSTGIS),,postgresql postgis postgresql-postgis) \
+  $(if $(wildcard /usr/sbin/nginx),,nginx-light) $(if $(wildcard /usr/bin/openssl),,openssl)
 debian-packages:
 	@missing="$(strip $(DEBIAN_MISSING))"; \
 	if [ -n "$$missing" ]; then \

@@ -32,8 +32,9 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("WEBMAP_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("WEBMAP_LOG_LEVEL", "info")
-# Trust X-Forwarded-* only from a proxy on this machine (nginx in deploy/).
-forwarded_allow_ips = "127.0.0.1,::1"
+# Trust X-Forwarded-* only from the proxy: nginx on this machine (deploy/nginx.conf), or the
+# address of the nginx in front of several servers (deploy/nginx-several.conf).
+forwarded_allow_ips = os.environ.get("WEBMAP_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn's control socket (gunicornc) lives at one path per user: off unless asked for, so
 # two servers on one machine do not fight over it.
 if os.environ.get("WEBMAP_CONTROL_SOCKET"):

@@ -69,17 +69,16 @@ def test_build_site_writes_relative_pages_and_data(runner, tmp_path):
     result = runner.invoke(cli, ["build-site", str(out)])
     assert result.exit_code == 0, result.output
     assert "Writing the site" in result.output
-    for name in [
-        "index.html",
-        "reports.html",
-        "reports/zapad-2021-exercise.html",
-        "data/reports.js",
-        "data/layer-countries-closeup.js",
-        "export/reports.csv",
-        "static/vendor/leaflet/leaflet.js",
-        "static/js/webmap.js",
+    for name in ["index.html", "reports.html", "reports/zapad-2021-exercise.html"]:
+        assert (out / name).is_file(), name  # pages keep their names
+    assert (out / "export/reports.csv").is_file()  # so do the downloads
+    for pattern in [  # what pages load is named by its content
+        "data/reports.*.js",
+        "data/layer-countries-closeup.*.js",
+        "static/vendor/leaflet/leaflet.*.js",
+        "static/js/webmap.*.js",
     ]:
-        assert (out / name).is_file(), name
+        assert len(list(out.glob(pattern))) == 1, pattern
     assert len(list(out.glob("map.*.js"))) == 1  # named by the hash of its content
     for page in [
         out / "index.html",

@@ -126,7 +126,7 @@ def test_export_on_a_full_disk_leaves_nothing(runner, out_dir, monkeypatch):
 
 
 def test_build_site_on_a_full_disk_leaves_no_partial_site(runner, out_dir, monkeypatch):
-    monkeypatch.setattr("webmap.web.site.shutil.copytree", no_space)  # half way through
+    monkeypatch.setattr("webmap.web.site.manifest_bytes", no_space)  # every page written
     out = out_dir / "site"
     result = runner.invoke(cli, ["build-site", str(out)])
     assert result.exit_code == 1

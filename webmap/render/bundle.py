@@ -39,6 +39,7 @@ ON_DEMAND_SCRIPTS = {
     "worksheet": ("js/webmap-worksheet.js",),
 }
 _SCRIPT_TAG = re.compile(r"<script\s+src=\"([^\"]+)\"\s*>\s*</script>\s*")
+_STYLESHEET_TAG = re.compile(r"<link\s+rel=\"stylesheet\"\s+href=\"([^\"]+)\"\s*/?>\s*")
 
 
 def static_file(url: str, static_prefix: str) -> Path:
@@ -55,6 +56,18 @@ def take_head_scripts(header: str, static_prefix: str) -> tuple[str, list[Path]]
     """Remove the script tags from folium's head; return the head and the files they loaded."""
     files = [static_file(url, static_prefix) for url in _SCRIPT_TAG.findall(header)]
     return _SCRIPT_TAG.sub("", header), files
+
+
+def take_head_stylesheets(header: str, static_prefix: str) -> tuple[str, tuple[str, ...]]:
+    """Remove the stylesheet links from folium's head; return the head and their static names.
+
+    The page links them itself (map.html, through site_url), so the static site can name them
+    by their content like every other file.
+    """
+    urls = _STYLESHEET_TAG.findall(header)
+    static = STATIC.resolve()
+    names = tuple(static_file(url, static_prefix).relative_to(static).as_posix() for url in urls)
+    return _STYLESHEET_TAG.sub("", header), names
 
 
 def _part(path: Path) -> str:

@@ -21,7 +21,7 @@ from webmap.geo.atlas import Atlas
 from webmap.record.dates import written_date
 from webmap.record.languages import N_
 from webmap.render.assets import use_vendored_assets
-from webmap.render.bundle import bundle, take_head_scripts
+from webmap.render.bundle import bundle, take_head_scripts, take_head_stylesheets
 from webmap.render.palette import LAND_OUTLINE
 from webmap.render.styles import client_styles
 
@@ -52,6 +52,7 @@ class MapParts:
     html: str
     script: str
     country_style: dict[str, Any]
+    stylesheets: tuple[str, ...] = ()  # folium's, as names under static/ (the page links them)
     image_origins: tuple[str, ...] = ()  # where map tiles come from, for the page's CSP
 
 
@@ -212,6 +213,7 @@ def build_map(
     header = re.sub(r"<style>.*?</style>", "", header, flags=re.DOTALL)
     # Leaflet itself goes into /map.js too: the page has one script.
     header, head_files = take_head_scripts(header, static_prefix)
+    header, stylesheets = take_head_stylesheets(header, static_prefix)
     country_style = {
         "color": LAND_OUTLINE,
         "weight": 0.8,
@@ -222,6 +224,7 @@ def build_map(
         html=root.html.render(),
         script=bundle(head_files, head_code + "\n" + root.script.render()),
         country_style=country_style,
+        stylesheets=stylesheets,
         image_origins=tile_origins(tile),
     )
 

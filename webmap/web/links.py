@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import get_locale
 
 from webmap.record.languages import DEFAULT_LANGUAGE
 from webmap.web.data import is_static_site
+
+SITE_ASSETS = "webmap.site_assets"  # in a site request's environ: the build's SiteAssets
 
 # Endpoint -> file in the static site (format with the URL values).
 STATIC_FILES = {
@@ -23,7 +25,8 @@ STATIC_FILES = {
     "static": "static/{filename}",
     "api.export": "export/reports.{fmt}",
 }
-# Data the map loads, as the static site ships it: a script that fills window.webmapData.
+# Data the map loads, as the static site ships it: a script that fills window.webmapData
+# (these are its logical names; the site writes it under the hash of its content).
 STATIC_DATA = {
     ("api.reports", ""): "data/reports.js",
     ("api.layer", "countries"): "data/layer-countries.js",
@@ -56,20 +59,39 @@ def site_url(endpoint: str, **values: str) -> str | None:
 
     The site writes English at its root and each other language in a folder of its own
     (`uk/`, `ru/`, ...) laid out the same; the static files, layers and downloads are shared.
+    A file the site names by its content (site_assets.py) is linked by that name.
     """
     if not is_static_site():
         return url_for(endpoint, **values)
-    shared = "../" if endpoint in SHARED and site_language() else ""
+    lang = site_language()
+    shared = endpoint in SHARED
+    query: dict[str, str] = {}
     if endpoint in ("api.reports", "api.layer"):
-        data = STATIC_DATA.get((endpoint, values.get("name", "")))
-        return shared + data if data and shared else data
-    pattern = STATIC_FILES.get(endpoint)
-    if pattern is None:
+        path = STATIC_DATA.get((endpoint, values.get("name", "")))
+        up = ""  # the map's data, linked from the top of its language's folder
+    else:
+        pattern = STATIC_FILES.get(endpoint)
+        path = None if pattern is None else pattern.format(**_fields(pattern, values))
+        query = {k: v for k, v in values.items() if pattern and "{" + k + "}" not in pattern}
+        up = _up()
+    if path is None:
         return None
-    fields = {k: v for k, v in values.items() if "{" + k + "}" in pattern}
-    query = {k: v for k, v in values.items() if k not in fields}
-    path = _up() + shared + pattern.format(**fields)
-    return path + ("?" + urlencode(query) if query else "")
+    folder = "" if shared or not lang else f"{lang}/"
+    path = site_asset_name(folder + path)[len(folder) :]
+    if shared and lang:
+        path = "../" + path
+    return up + path + ("?" + urlencode(query) if query else "")
+
+
+def _fields(pattern: str, values: dict[str, str]) -> dict[str, str]:
+    """Return the values that fill pattern's fields."""
+    return {k: v for k, v in values.items() if "{" + k + "}" in pattern}
+
+
+def site_asset_name(path: str) -> str:
+    """Return the name the static site being built gives path (from the site's root)."""
+    assets = request.environ.get(SITE_ASSETS) if has_request_context() else None
+    return (assets.name(path) if assets is not None else None) or path
 
 
 def static_language_url(lang: str) -> str | None:
