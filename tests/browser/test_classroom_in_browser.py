@@ -220,6 +220,11 @@ def test_the_static_sites_language_folder_opens_from_file_urls(browser, static_s
     context, page, errors, requests = offline_page(browser)
     open_map(page, (static_site / "uk" / "index.html").as_uri())
     assert page.get_attribute("html", "lang") == "uk"
+    page.wait_for_function("() => document.documentElement.dataset.mapDrawn", timeout=30_000)
+    # Countries, seas and cities in Ukrainian (a long name may wrap onto two lines).
+    names = {" ".join(n.split()) for n in page.locator(".map-label").all_inner_texts()}
+    assert {"Польща", "Данія", "Мінськ", "Дністер"} <= names, names
+    assert not {"Poland", "Denmark", "Minsk", "Dniester"} & names
     page.locator(".report-marker").first.click()
     popup = page.locator(".report-popup").first
     popup.wait_for()

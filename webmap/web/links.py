@@ -41,6 +41,8 @@ STATIC_DATA = {
 
 # What the static site writes once, at its root, for every language folder to share.
 SHARED = ("static", "api.export", "api.layer")
+# The layers of names, which the map loads in the page's language (each language folder its own).
+NAMED_LAYERS = ("labels", "cities")
 
 
 def site_language() -> str:
@@ -64,7 +66,9 @@ def site_url(endpoint: str, **values: str) -> str | None:
     if not is_static_site():
         return url_for(endpoint, **values)
     lang = site_language()
-    shared = endpoint in SHARED
+    shared = endpoint in SHARED and not (
+        endpoint == "api.layer" and values.get("name") in NAMED_LAYERS
+    )
     query: dict[str, str] = {}
     if endpoint in ("api.reports", "api.layer"):
         path = STATIC_DATA.get((endpoint, values.get("name", "")))

@@ -29,7 +29,7 @@ from webmap.web.data import map_data
 from webmap.web.errors import current_catalog, current_renderings
 from webmap.web.glossary_pages import glossary_url
 from webmap.web.i18n import country_name, current_language, sort_key
-from webmap.web.links import is_static_site, site_url
+from webmap.web.links import NAMED_LAYERS, is_static_site, site_url
 from webmap.web.messages import browser_messages
 
 bp = Blueprint("pages", __name__)
@@ -91,11 +91,11 @@ def index(template: str = "map.html") -> str:
             **{
                 name: site_url("api.layer", name=name, v=store.version)
                 for name in BASEMAP_LAYERS
-                if name in rendered.layer_json and name not in ("labels", "cities")
+                if name in rendered.layer_json and name not in NAMED_LAYERS
             },
             **{  # the names in the page's language only
                 name: site_url("api.layer", name=name, v=store.version, lang=lang)
-                for name in ("labels", "cities")
+                for name in NAMED_LAYERS
                 if name in rendered.layer_json
             },
         },

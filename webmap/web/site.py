@@ -16,7 +16,7 @@ from webmap.record.exports import export_bytes
 from webmap.record.languages import DEFAULT_LANGUAGE, LANGUAGES, N_
 from webmap.web.data import SITE_MODE
 from webmap.web.errors import current_catalog, current_renderings
-from webmap.web.links import SITE_ASSETS, STATIC_DATA
+from webmap.web.links import NAMED_LAYERS, SITE_ASSETS, STATIC_DATA
 from webmap.web.site_assets import SiteAssets
 from webmap.web.site_manifest import HEADERS_FILE, MANIFEST, headers_file, manifest_bytes
 
@@ -91,10 +91,15 @@ def site_files(
     with app.test_request_context(environ_overrides=SITE_ENVIRON):
         layers = set(current_renderings().layer_json)
     for (endpoint, name), out in STATIC_DATA.items():
-        if endpoint == "api.layer" and name in layers:
+        if endpoint == "api.layer" and name in layers and name not in NAMED_LAYERS:
             yield out, lambda name=name: _data_script(page(f"/api/layers/{name}")()), True
     for lang in languages:
         folder, query = (f"{lang}/", f"?lang={lang}") if lang else ("", "")
+        for name in NAMED_LAYERS:  # the names in this language
+            if name in layers:
+                out = folder + STATIC_DATA[("api.layer", name)]
+                url = f"/api/layers/{name}{query}"
+                yield out, lambda url=url: _data_script(page(url)()), True
         for url, out in _generated_assets(app, lang):
             yield folder + out, page(url + query), True
         data = STATIC_DATA[("api.reports", "")]
