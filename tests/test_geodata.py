@@ -214,7 +214,11 @@ def test_every_named_river_and_lake_has_a_label_in_every_language(labels):
     by_name = dict(zip(water["name"], water["names"], strict=True))
     assert by_name["Danube"]["pl"] == "Dunaj" and by_name["Danube"]["uk"] == "Дунай"
     assert by_name["Lake Ladoga"]["ru"] == "Ладожское озеро"
-    assert by_name["Vistula"]["pl"] == "Vistula"  # no source read names it: English, as said
+    assert by_name["Vistula"]["pl"] == "Wisła" and by_name["Dniester"]["uk"] == "Дністер"
+    # Every river and lake is named in every language, none left in English (but "Don"...).
+    for english, names in by_name.items():
+        same = [lang for lang, name in names.items() if lang != "en" and name == english]
+        assert set(same) <= {"pl", "et", "lt", "lv"}, (english, same)
     lakes = shapely.union_all(_layer("lakes").geometry.values)
     for name, kind, point in zip(water["name"], water["water"], water.geometry, strict=True):
         if kind == "lake":
