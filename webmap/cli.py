@@ -12,12 +12,13 @@ from urllib.parse import parse_qs
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, run_command
+from flask.cli import FlaskGroup
 
 from webmap.catalog import index_cache
 from webmap.catalog.catalog import load_index
 from webmap.catalog.filters import FilterError
 from webmap.catalog.query import FILTER_PARAMS, ReportQuery, export_file, parse_query, run_query
+from webmap.cli_run import DEBUG_HELP, translated_run
 from webmap.cli_words import click_words_in, use_language
 from webmap.record.checks import check_paths, load_land, report_warnings
 from webmap.record.exports import FORMATS
@@ -130,7 +131,10 @@ class WebmapGroup(TranslatedHelp, FlaskGroup):
     def __init__(self, **extra) -> None:
         super().__init__(add_default_commands=False, add_version_option=False, **extra)
         self.params = [p for p in self.params if p.name not in ("app", "env_file")]
-        self.add_command(run_command)
+        for param in self.params:
+            if param.name == "debug":
+                param.help = DEBUG_HELP  # type: ignore[attr-defined]
+        self.add_command(translated_run(TranslatedHelp))
 
     def main(self, *args, **kwargs):
         """Run a command, with Click's own words (Usage:, Error: …) in the command's language."""
