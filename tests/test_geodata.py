@@ -134,6 +134,32 @@ def test_every_state_has_its_capital_ranked_first():
     assert set(cities["rank"]) <= {1, 2, 3}
 
 
+def _has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= char <= "\u04ff" for char in text)
+
+
+def test_every_city_is_named_in_every_language_and_in_cyrillic_where_the_language_is():
+    cities = json.loads((SHIPPED / "cities.geojson").read_text("utf-8"))["features"]
+    assert len(cities) >= 250
+    unnamed = [
+        (f["properties"]["name"], lang)
+        for f in cities
+        for lang in LANGUAGES
+        if not f["properties"]["names"].get(lang)
+    ]
+    assert unnamed == []
+    latin = [
+        (f["properties"]["name"], lang, f["properties"]["names"][lang])
+        for f in cities
+        for lang in ("uk", "ru", "be")
+        if not _has_cyrillic(f["properties"]["names"][lang])
+    ]
+    assert latin == []
+    by_name = {f["properties"]["name"]: f["properties"]["names"] for f in cities}
+    assert by_name["Mariehamn"]["uk"] == "Марієгамн" and by_name["Tirana"]["be"] == "Тырана"
+    assert by_name["Reykjavík"]["lv"] == "Reikjavīka" and by_name["Valletta"]["lt"] == "Valeta"
+
+
 def test_oreshnik_range_from_belarus_reaches_london_paris_and_madrid():
     reports = json.loads((SHIPPED / "reports.geojson").read_text("utf-8"))["features"]
     feature = next(f for f in reports if f["id"] == "oreshnik-belarus-mod-video-2025")
