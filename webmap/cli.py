@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, run_command
 
 from webmap.catalog import index_cache
 from webmap.catalog.catalog import load_index
@@ -134,7 +134,7 @@ class WebmapGroup(TranslatedHelp, FlaskGroup):
         for param in self.params:
             if param.name == "debug":
                 param.help = DEBUG_HELP  # type: ignore[attr-defined]
-        self.add_command(translated_run(TranslatedHelp))
+        self.add_command(translated_run(run_command, TranslatedHelp))
 
     def main(self, *args, **kwargs):
         """Run a command, with Click's own words (Usage:, Error: …) in the command's language."""

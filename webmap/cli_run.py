@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 
 import click
-from flask.cli import run_command
 
 from webmap.record.languages import N_
 
@@ -35,7 +34,7 @@ OPTION_HELP = {
 }
 
 
-def translated_run(help_class: type) -> click.Command:
+def translated_run(run_command: click.Command, help_class: type) -> click.Command:
     """Return Flask's run command with our help texts, shown through help_class's language."""
     run = copy.copy(run_command)
     run.__class__ = type("RunCommand", (help_class, type(run_command)), {})
